@@ -1,0 +1,71 @@
+// Holds the dependency direction of DESIGN.md in CI:
+//   base ← vrrp ← pure parts of config/track/notify; net and observe import base only;
+//   daemon and main.ts may import everything; nothing imports daemon.
+// Pure modules also may not touch clocks, timers, randomness, process or IO.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
+
+const PURE = (f: string) =>
+  f.startsWith('src/base/') || f.startsWith('src/vrrp/') ||
+  (f.startsWith('src/config/') && !f.endsWith('/load.ts')) ||
+  ['src/track/priority.ts', 'src/track/hysteresis.ts', 'src/notify/events.ts'].includes(f);
+
+const FORBIDDEN_IN_PURE = /\b(Date\.now|new Date\b|setTimeout|setInterval|setImmediate|Math\.random|process\.|performance\.now|console\.)/;
+
+function walk(dir: string): string[] {
+  let out: string[] = [];
+  let names: string[] = [];
+  try { names = readdirSync(dir); } catch { return out; }
+  for (const n of names) {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) out = out.concat(walk(p));
+    else if (n.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+function importsOf(text: string): string[] {
+  const specs: string[] = [];
+  const re = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
+  for (const m of text.matchAll(re)) specs.push((m[1] ?? m[2] ?? m[3])!);
+  return specs;
+}
+
+/** Removes comments and string contents so the globals check sees only code. */
+function codeOnly(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '').replace(/(['"`])(?:\\.|(?!\1)[^\\\n])*\1/g, '""');
+}
+
+const problems: string[] = [];
+const files = [...walk(join(root, 'src')), ...walk(join(root, 'test/sim'))].map((f) => relative(root, f));
+for (const file of files) {
+  const text = readFileSync(join(root, file), 'utf8');
+  const isTypeOnly = (spec: string) => new RegExp(`import\\s+type\\s[^;]*['"]${spec.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}['"]`).test(text);
+  for (const spec of importsOf(text)) {
+    const target = spec.startsWith('.') ? relative(root, resolve(dirname(join(root, file)), spec)) : spec;
+    const bad = (why: string) => problems.push(`${file}: imports ${spec}: ${why}`);
+    if (target.startsWith('src/daemon/') && !file.startsWith('src/daemon/') && file !== 'src/main.ts' && !isTypeOnly(spec)) bad('nothing but main.ts imports the daemon');
+    if (PURE(file) || file.startsWith('test/sim/')) {
+      if (spec.startsWith('node:') && !(file.startsWith('test/sim/') && /^node:(test|assert)/.test(spec))) bad('pure code imports no Node IO module');
+      if (!spec.startsWith('.') && !spec.startsWith('node:')) bad('pure code imports no package');
+      if (/^src\/(net|observe|daemon|cli)\//.test(target)) bad('pure code imports no edge module');
+      if (target.startsWith('src/') && !PURE(target) && !isTypeOnly(spec)) bad('pure code imports only pure modules');
+    }
+    if (/^src\/(net|observe)\//.test(file) && /^src\//.test(target) && !/^src\/(base|net|observe)\//.test(target) && !isTypeOnly(spec)) {
+      bad('net/ and observe/ import only base/ (and each other\'s types)');
+    }
+  }
+  if (PURE(file)) {
+    const code = codeOnly(text);
+    const m = FORBIDDEN_IN_PURE.exec(code);
+    if (m) problems.push(`${file}: uses ${m[1]}: pure code gets time and effects from its caller`);
+  }
+}
+if (problems.length) {
+  console.error(problems.join('\n'));
+  console.error(`check-imports: ${problems.length} problem(s)`);
+  process.exit(1);
+}
+console.log(`check-imports: ${files.length} files follow the dependency direction`);
