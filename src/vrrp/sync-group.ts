@@ -1,0 +1,68 @@
+// Sync groups as a pure coordinator (keepalived vrrp_sync.c and the TSM
+// table in vrrp_scheduler.c): members move together.
+// - A member going to MASTER takes every BACKUP member to MASTER, but only
+//   when the others also want MASTER (their own Master_Down ran out) or one
+//   is MASTER already: "prefer backup state to avoid thrashing".
+// - A member going to FAULT takes every member to FAULT; the group leaves
+//   FAULT only when no member has a fault of its own, and then all go BACKUP.
+// - A MASTER member going to BACKUP takes the other MASTERs to BACKUP.
+import type { Millis } from '../base/units.ts';
+import type { Action } from './types.ts';
+import type { Instance, SyncGate } from './instance.ts';
+
+export interface SyncGroupConfig {
+  readonly name: string;
+  readonly members: readonly string[];
+}
+
+export interface TaggedAction {
+  readonly instance: string;
+  readonly action: Action;
+}
+
+type Transition = Extract<Action, { type: 'transition' }>;
+
+export class SyncGroup implements SyncGate {
+  readonly name: string;
+  readonly #members: readonly Instance[];
+
+  constructor(name: string, members: readonly Instance[]) {
+    this.name = name;
+    this.#members = members;
+  }
+
+  get members(): readonly Instance[] {
+    return this.#members;
+  }
+
+  canGoMaster(member: Instance): boolean {
+    const others = this.#members.filter((m) => m !== member);
+    if (others.some((m) => m.state === 'MASTER')) return true;
+    return others.every((m) => m.wantsMaster);
+  }
+
+  canLeaveFault(member: Instance): boolean {
+    return this.#members.every((m) => m === member || !m.ownFault);
+  }
+
+  /** Reacts to one member's own transition; returns the other members' actions. */
+  react(source: Instance, t: Transition, now: Millis): TaggedAction[] {
+    if (t.reason === 'syncGroup') return [];
+    const target = this.#target(t);
+    if (target === null) return [];
+    const out: TaggedAction[] = [];
+    const followers = this.#members.filter((m) => m !== source && m.state !== target && m.state !== 'STOP' && m.state !== 'INIT');
+    if (followers.length === 0) return out;
+    out.push({ instance: source.config.name, action: { type: 'log', level: 'info', msg: `VRRP_Group(${this.name}) Syncing instances to ${target} state` } });
+    for (const m of followers) {
+      for (const action of m.syncTo(target, now)) out.push({ instance: m.config.name, action });
+    }
+    return out;
+  }
+
+  #target(t: Transition): 'MASTER' | 'BACKUP' | 'FAULT' | null {
+    if (t.to === 'MASTER' || t.to === 'FAULT') return t.to;
+    if (t.to === 'BACKUP' && (t.from === 'MASTER' || t.from === 'FAULT')) return 'BACKUP';
+    return null;
+  }
+}
