@@ -1,8 +1,18 @@
-// vipkeeper's native addon: only what npm packages can't do (see DESIGN.md).
+// vipkeeper's native addon: only what npm packages can't do (DESIGN.md,
+// DEPENDENCIES.md §7). It moves bytes; every byte layout lives in TypeScript.
 #include <napi.h>
 
+namespace vk {
+void InitRawSocket(Napi::Env env, Napi::Object exports);
+void InitPacketSocket(Napi::Env env, Napi::Object exports);
+void InitUnixDgram(Napi::Env env, Napi::Object exports);
+}  // namespace vk
+
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("abiVersion", Napi::Number::New(env, 1));
+  exports.Set("abiVersion", Napi::Number::New(env, 2));
+  vk::InitRawSocket(env, exports);
+  vk::InitPacketSocket(env, exports);
+  vk::InitUnixDgram(env, exports);
   return exports;
 }
 
