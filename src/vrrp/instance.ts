@@ -4,7 +4,6 @@
 // RFC 9568 §6.4 (v3) / RFC 3768 §6.4 (v2) and keepalived 2.2.7 where the RFCs
 // are silent; the keepalived behaviours we reproduce are named in comments.
 import type { Millis } from '../base/units.ts';
-import { millisToCentis } from '../base/units.ts';
 import { assert, assertNever } from '../base/assert.ts';
 import type { Advert, DropReason } from './advert.ts';
 import type { Action, InstanceConfig, InstanceEvent, InstanceStats, TransitionReason, VrrpState } from './types.ts';
@@ -14,6 +13,8 @@ import { initialMasterWaitMs, masterDownIntervalMs, remoteWins, skewTimeMs } fro
 import { checkAddresses, checkHeader, receiveContext } from './receive-checks.ts';
 import type { CheckFailure, ReceiveContext } from './receive-checks.ts';
 import { isListedTransition } from './transitions.ts';
+import { checkInstanceInvariants } from './invariants.ts';
+import { buildAdvert } from './advert-out.ts';
 import { effectivePriority, PRIORITY_OWNER } from '../track/priority.ts';
 import { garpOnLowerPriority, garpOnMasterEntry, garpOnTimer } from './garp.ts';
 
@@ -68,36 +69,18 @@ export class Instance {
     this.#priority = this.#derivePriority();
   }
 
-  get state(): VrrpState {
-    return this.#state;
-  }
-  get effectivePriority(): number {
-    return this.#priority;
-  }
-  get masterAdverIntervalMs(): Millis {
-    return this.#masterAdverIntervalMs;
-  }
-  get stats(): Readonly<InstanceStats> {
-    return this.#stats;
-  }
+  get state(): VrrpState { return this.#state; }
+  get effectivePriority(): number { return this.#priority; }
+  get masterAdverIntervalMs(): Millis { return this.#masterAdverIntervalMs; }
+  get stats(): Readonly<InstanceStats> { return this.#stats; }
   /** Router/sync-group use: Master_Down expired and no better master heard since. */
-  get wantsMaster(): boolean {
-    return this.#wantsMaster;
-  }
+  get wantsMaster(): boolean { return this.#wantsMaster; }
   /** Router/sync-group use: this instance's own fault (interface or weight-0 tracker), not the group's. */
-  get ownFault(): boolean {
-    return this.#faultBy !== null || (!this.#interfaceUp && !this.config.dontTrackPrimary);
-  }
+  get ownFault(): boolean { return this.#faultBy !== null || (!this.#interfaceUp && !this.config.dontTrackPrimary); }
   /** Deadline of one named timer slot (tests, status dumps). */
-  deadline(slot: TimerSlot): Millis | null {
-    return this.#timers.get(slot);
-  }
-  nextDeadline(): Millis | null {
-    return this.#timers.next();
-  }
-  setSyncGate(gate: SyncGate | null): void {
-    this.#gate = gate;
-  }
+  deadline(slot: TimerSlot): Millis | null { return this.#timers.get(slot); }
+  nextDeadline(): Millis | null { return this.#timers.next(); }
+  setSyncGate(gate: SyncGate | null): void { this.#gate = gate; }
 
   handle(event: InstanceEvent, now: Millis): Action[] {
     assert(now >= this.#lastNow, `${this.config.name}: time went backwards (${now} < ${this.#lastNow})`);
@@ -130,7 +113,7 @@ export class Instance {
       default:
         assertNever(event);
     }
-    this.#checkInvariants(now);
+    checkInstanceInvariants(this.config.name, this.#state, this.#timers, this.#priority, this.#isOwner(), now);
     return out;
   }
 
@@ -147,7 +130,7 @@ export class Instance {
       if (to === 'MASTER') this.#wantsMaster = true;
       this.#transition(to, 'syncGroup', now);
     }
-    this.#checkInvariants(now);
+    checkInstanceInvariants(this.config.name, this.#state, this.#timers, this.#priority, this.#isOwner(), now);
     return out;
   }
 
@@ -383,27 +366,13 @@ export class Instance {
   #sendAdvert(now: Millis, priority = this.#priority): void {
     let advert = this.#advertCache;
     if (advert === null || advert.priority !== priority) {
-      advert = this.#buildAdvert(priority);
+      advert = buildAdvert(this.config, this.#ctx, priority);
       if (priority === this.#priority) this.#advertCache = advert;
     }
     this.#stats.advertisementsSent++;
     if (priority === 0) this.#stats.priorityZeroSent++;
     this.#out.push({ type: 'send', advert });
     if (this.#state === 'MASTER') this.#timers.set('advert', (now + this.config.advertIntervalMs) as Millis);
-  }
-
-  #buildAdvert(priority: number): Advert {
-    const c = this.config;
-    return {
-      version: c.version,
-      family: c.family,
-      vrid: c.vrid,
-      priority,
-      advertIntervalCs: millisToCentis(c.advertIntervalMs),
-      addresses: [...this.#ctx.addresses],
-      authType: this.#ctx.authType,
-      authData: this.#ctx.authType === 1 ? this.#ctx.password : '',
-    };
   }
 
   #isOwner(): boolean {
@@ -427,31 +396,5 @@ export class Instance {
 
   #log(level: 'info' | 'warn' | 'debug', msg: string): void {
     this.#out.push({ type: 'log', level, msg });
-  }
-
-  /** Pair assertions (STYLE rule 14): timers match the state; priority is in bounds. */
-  #checkInvariants(now: Millis): void {
-    const t = this.#timers;
-    const name = this.config.name;
-    switch (this.#state) {
-      case 'MASTER':
-        assert(t.armed('advert') && !t.armed('masterDown') && !t.armed('preemptDelay'), `${name}: MASTER timers ${JSON.stringify(t.entries())}`);
-        break;
-      case 'BACKUP':
-        assert(t.armed('masterDown') && !t.armed('advert') && !t.armed('garpDelay') && !t.armed('garpRefresh') && !t.armed('lowerPrioGarp'),
-          `${name}: BACKUP timers ${JSON.stringify(t.entries())}`);
-        break;
-      case 'INIT':
-      case 'FAULT':
-      case 'STOP':
-        assert(t.next() === null, `${name}: ${this.#state} with timers ${JSON.stringify(t.entries())}`);
-        break;
-      default:
-        assertNever(this.#state);
-    }
-    const next = t.next();
-    assert(next === null || next >= now, `${name}: deadline ${next} earlier than now ${now}`);
-    const p = this.#priority;
-    assert(this.#isOwner() ? p === PRIORITY_OWNER : p >= 1 && p <= 254, `${name}: effective priority ${p} out of bounds`);
   }
 }

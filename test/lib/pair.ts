@@ -192,3 +192,23 @@ export class Pair {
     }
   }
 }
+
+/** The advert `config` would send with `priority` (tests feed it to another instance). */
+export function advertOf(config: InstanceConfig, priority: number, over: Partial<Advert> = {}): Advert {
+  return {
+    version: config.version,
+    family: config.family,
+    vrid: config.vrid,
+    priority,
+    advertIntervalCs: (config.advertIntervalMs / 10) as Advert['advertIntervalCs'],
+    addresses: [...config.advertAddresses],
+    authType: config.auth.type === 'none' || config.version === 3 ? 0 : config.auth.type === 'pass' ? 1 : 2,
+    authData: config.auth.type === 'pass' && config.version === 2 ? config.auth.password.slice(0, 8) : '',
+    ...over,
+  };
+}
+
+/** Actions of one type, narrowed. */
+export function ofType<T extends Action['type']>(actions: readonly Action[], type: T): Array<Extract<Action, { type: T }>> {
+  return actions.filter((a): a is Extract<Action, { type: T }> => a.type === type);
+}

@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { millis } from '../../src/base/units.ts';
+import type { Millis } from '../../src/base/units.ts';
+import { Instance } from '../../src/vrrp/instance.ts';
+import type { InstanceConfig } from '../../src/vrrp/types.ts';
+import { advertOf, makeConfig, ofType } from '../lib/pair.ts';
+
+const peer = makeConfig({ name: 'PEER', primaryAddress: '10.0.0.2' });
+const PEER = '10.0.0.2';
+
+function backup(over: Partial<InstanceConfig> = {}, now: Millis = millis(0)): Instance {
+  const i = new Instance(makeConfig({ name: 'VI_1', primaryAddress: '10.0.0.1', ...over }));
+  i.handle({ type: 'start' }, now);
+  assert.equal(i.state, 'BACKUP');
+  return i;
+}
+
+test('an advert from a better master restarts Master_Down_Interval from now', () => {
+  const i = backup();
+  i.handle({ type: 'advert', advert: advertOf(peer, 150), src: PEER }, millis(2000));
+  assert.equal(i.deadline('masterDown'), 2000 + 3609.375);
+  assert.equal(i.stats.advertisementsReceived, 1);
+});
+
+test('equal priority is accepted by a BACKUP even from a lower address (no preemption on a tie)', () => {
+  const i = backup({ primaryAddress: '10.0.0.9' });
+  i.handle({ type: 'advert', advert: advertOf(peer, 100), src: PEER }, millis(2000));
+  assert.equal(i.deadline('masterDown'), 2000 + 3609.375);
+});
+
+test('priority 0 from the master: take over after Skew_Time, reason priorityZero', () => {
+  const i = backup();
+  i.handle({ type: 'advert', advert: advertOf(peer, 150), src: PEER }, millis(1000));
+  i.handle({ type: 'advert', advert: advertOf(peer, 0), src: PEER }, millis(1500));
+  assert.equal(i.deadline('masterDown'), 1500 + 609.375);
+  assert.equal(i.stats.priorityZeroReceived, 1);
+  const out = i.handle({ type: 'timeout' }, millis(1500 + 610));
+  assert.equal(ofType(out, 'transition')[0]!.reason, 'priorityZero');
+  assert.equal(i.state, 'MASTER');
+});
+
+test('v3: a BACKUP learns Master_Adver_Interval from the master and uses it for Master_Down and Skew', () => {
+  const i = backup({ version: 3 });
+  i.handle({ type: 'advert', advert: advertOf({ ...peer, version: 3 }, 150, { advertIntervalCs: 50 as never }), src: PEER }, millis(0));
+  assert.equal(i.masterAdverIntervalMs, 500);
+  assert.equal(i.deadline('masterDown'), 3 * 500 + (156 * 500) / 256);
+  // back to its own interval once it is MASTER
+  i.handle({ type: 'timeout' }, millis(2000));
+  assert.equal(i.state, 'MASTER');
+  assert.equal(i.masterAdverIntervalMs, 1000);
+  assert.equal(i.deadline('advert'), 3000);
+});
+
+test('preempt: a lower-priority advert is discarded (timer not reset) and Master_Down expiry is a preempt', () => {
+  const i = backup();
+  const out = i.handle({ type: 'advert', advert: advertOf(peer, 90), src: PEER }, millis(1000));
+  assert.deepEqual(ofType(out, 'log').map((l) => l.msg), ['(VI_1) received lower priority (90) advert from 10.0.0.2 - discarding']);
+  assert.equal(i.deadline('masterDown'), 3609.375);
+  const fired = i.handle({ type: 'timeout' }, millis(3610));
+  assert.equal(ofType(fired, 'transition')[0]!.reason, 'preempt');
+});
+
+test('nopreempt: a lower-priority master is accepted and keeps resetting Master_Down', () => {
+  const i = backup({ preempt: false });
+  i.handle({ type: 'advert', advert: advertOf(peer, 90), src: PEER }, millis(1000));
+  assert.equal(i.deadline('masterDown'), 1000 + 3609.375);
+  i.handle({ type: 'advert', advert: advertOf(peer, 90), src: PEER }, millis(2000));
+  assert.equal(i.deadline('masterDown'), 2000 + 3609.375);
+  assert.equal(i.state, 'BACKUP');
+});
+
+test('preempt_delay: lower adverts are accepted until preemptDelayMs after the first one, then discarded', () => {
+  const i = backup({ preemptDelayMs: millis(10_000) });
+  i.handle({ type: 'advert', advert: advertOf(peer, 90), src: PEER }, millis(1000));
+  assert.equal(i.deadline('preemptDelay'), 11_000);
+  for (let t = 2000; t <= 10_000; t += 1000) i.handle({ type: 'advert', advert: advertOf(peer, 90), src: PEER }, millis(t));
+  assert.equal(i.state, 'BACKUP');
+  assert.equal(i.deadline('masterDown'), 10_000 + 3609.375);
+  i.handle({ type: 'advert', advert: advertOf(peer, 90), src: PEER }, millis(11_000)); // delay over: discarded
+  assert.equal(i.deadline('preemptDelay'), null);
+  assert.equal(i.deadline('masterDown'), 10_000 + 3609.375);
+  i.handle({ type: 'timeout' }, millis(13_610));
+  assert.equal(i.state, 'MASTER');
+});
+
+test('preempt_delay stops when a better advert arrives, and restarts at the next lower one', () => {
+  const i = backup({ preemptDelayMs: millis(10_000) });
+  i.handle({ type: 'advert', advert: advertOf(peer, 90), src: PEER }, millis(1000));
+  i.handle({ type: 'advert', advert: advertOf(peer, 120), src: PEER }, millis(2000));
+  assert.equal(i.deadline('preemptDelay'), null);
+  i.handle({ type: 'advert', advert: advertOf(peer, 90), src: PEER }, millis(3000));
+  assert.equal(i.deadline('preemptDelay'), 13_000);
+});
+
+test('a priority drop while BACKUP shifts the running Master_Down by the change in skew', () => {
+  const i = backup({ trackers: [{ id: 'chk', weight: -10, reverse: false }] });
+  i.handle({ type: 'advert', advert: advertOf(peer, 150), src: PEER }, millis(1000));
+  const out = i.handle({ type: 'tracker', id: 'chk', up: false }, millis(1500));
+  assert.deepEqual(ofType(out, 'log').map((l) => l.msg), ['(VI_1) Changing effective priority from 100 to 90']);
+  assert.equal(i.effectivePriority, 90);
+  assert.equal(i.deadline('masterDown'), 1000 + 3000 + (166 * 1000) / 256);
+});
