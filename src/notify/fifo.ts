@@ -1,0 +1,116 @@
+// notify_fifo / vrrp_notify_fifo at the edge (keepalived lib/notify.c
+// fifo_open, vrrp_notify.c notify_fifo).
+//
+// Like keepalived: the FIFO is created with mode 0644 if missing (and then
+// removed on close), chowned to the configured user/group, the
+// notify_fifo_script is started *before* the FIFO is opened with the path as
+// its last argument, and the FIFO is opened O_RDWR|O_NONBLOCK|O_NOFOLLOW.
+// Holding the read side ourselves means open() never blocks and a write
+// never fails with EPIPE when nobody reads; when the pipe buffer (64 KiB on
+// Linux) is full because nobody reads, the write fails with EAGAIN and the
+// line is dropped and counted. Lines are far below PIPE_BUF, so each write
+// is atomic: a reader never sees half a line.
+// Like keepalived 2.3: an existing path that is not a FIFO owned by us or the
+// configured user is refused.
+import { spawnSync } from 'node:child_process';
+import { chownSync, closeSync, constants, fstatSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { VipkeeperError } from '../base/errors.ts';
+import { runInGroup, type GroupRun, type GroupRunOutcome } from '../track/spawn-group.ts';
+
+export interface NotifyFifoOptions {
+  readonly path: string;
+  readonly uid?: number;
+  readonly gid?: number;
+  /** notify_fifo_script argv (without the path, which is appended). */
+  readonly script?: { readonly argv: readonly string[]; readonly uid?: number; readonly gid?: number };
+  readonly onScriptExit?: (outcome: GroupRunOutcome) => void;
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function makeFifo(path: string): void {
+  // Node has no mkfifo(3); coreutils' mkfifo is one exec at start-up.
+  const r = spawnSync('mkfifo', ['-m', '0644', path], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.status !== 0) {
+    throw new VipkeeperError('VIPKEEPER_ERR_CONFIG', `Unable to create notify fifo ${path}: ${r.error?.message ?? r.stderr?.toString().trim()}`);
+  }
+}
+
+export class NotifyFifo {
+  readonly path: string;
+  readonly #fd: number;
+  readonly #created: boolean;
+  readonly #script: GroupRun | undefined;
+  #closed = false;
+  written = 0;
+  dropped = 0;
+
+  private constructor(path: string, fd: number, created: boolean, script: GroupRun | undefined) {
+    this.path = path;
+    this.#fd = fd;
+    this.#created = created;
+    this.#script = script;
+  }
+
+  static open(opts: NotifyFifoOptions): NotifyFifo {
+    const created = !exists(opts.path);
+    if (created) {
+      makeFifo(opts.path);
+      if (opts.uid !== undefined || opts.gid !== undefined) chownSync(opts.path, opts.uid ?? -1, opts.gid ?? -1);
+    }
+    let script: GroupRun | undefined;
+    if (opts.script) {
+      script = runInGroup({ ...opts.script, argv: [...opts.script.argv, opts.path], timeoutMs: null });
+      if (opts.onScriptExit) void script.done.then(opts.onScriptExit);
+    }
+    let fd: number;
+    try {
+      fd = openSync(opts.path, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    } catch (err) {
+      script?.killGroup('SIGTERM');
+      if (created) unlinkSync(opts.path);
+      throw new VipkeeperError('VIPKEEPER_ERR_CONFIG', `Unable to open notify fifo ${opts.path}: ${(err as Error).message}`, { cause: err });
+    }
+    const st = fstatSync(fd);
+    const ownerOk = st.uid === process.getuid?.() || (opts.uid !== undefined && st.uid === opts.uid);
+    if (!st.isFIFO() || !ownerOk) {
+      closeSync(fd);
+      script?.killGroup('SIGTERM');
+      throw new VipkeeperError('VIPKEEPER_ERR_CONFIG', `notify fifo ${opts.path} is not a fifo we own - not using`);
+    }
+    return new NotifyFifo(opts.path, fd, created, script);
+  }
+
+  /** Writes one line; never blocks. False when dropped (nobody is reading and the pipe is full). */
+  write(line: string): boolean {
+    if (this.#closed) return false;
+    try {
+      writeSync(this.#fd, line);
+      this.written++;
+      return true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK') throw err;
+      this.dropped++;
+      return false;
+    }
+  }
+
+  /** Unlinks first (so a looping reader cannot reopen it), then closes; stops the script. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#created) {
+      try { unlinkSync(this.path); } catch { /* already gone */ }
+    }
+    closeSync(this.#fd);
+    this.#script?.killGroup('SIGTERM');
+  }
+}
