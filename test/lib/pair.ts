@@ -126,6 +126,10 @@ export class Pair {
   shutdown(name: string): void {
     this.#apply(this.node(name), this.inst(name).handle({ type: 'shutdown' }, this.now));
   }
+  /** Hands `advert` to `name` now, as if it had just arrived from `src`. */
+  deliver(name: string, advert: Advert, src: string): void {
+    this.#apply(this.node(name), this.inst(name).handle({ type: 'advert', advert, src }, this.now));
+  }
   /** Power loss: no priority 0, the node just goes silent (its VIPs vanish with it). */
   crash(name: string): void {
     const n = this.node(name);
@@ -137,9 +141,11 @@ export class Pair {
   step(until: Millis): boolean {
     const next = this.#nextEventAt();
     if (next === null || next > until) return false;
-    this.now = next;
-    const hops = this.#queue.filter((h) => h.at <= next).sort((a, b) => a.at - b.at || a.seq - b.seq);
-    this.#queue = this.#queue.filter((h) => h.at > next);
+    // A node brought back with overdue timers fires them late, as after a stall; time never goes back.
+    this.now = millis(Math.max(this.now, next));
+    const now = this.now;
+    const hops = this.#queue.filter((h) => h.at <= now).sort((a, b) => a.at - b.at || a.seq - b.seq);
+    this.#queue = this.#queue.filter((h) => h.at > now);
     for (const h of hops) {
       const n = this.node(h.to);
       if (n.up) this.#apply(n, n.instance.handle({ type: 'advert', advert: h.advert, src: h.src }, this.now));

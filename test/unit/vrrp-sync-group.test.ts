@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { millis } from '../../src/base/units.ts';
+import { Router } from '../../src/vrrp/router.ts';
+import type { TaggedAction } from '../../src/vrrp/router.ts';
+import { advertOf, makeConfig } from '../lib/pair.ts';
+
+const vi1 = makeConfig({ name: 'VI_1', primaryAddress: '10.0.0.1', vrid: 51, ifname: 'eth0', trackers: [{ id: 'script:chk', weight: 0, reverse: false }] });
+const vi2 = makeConfig({ name: 'VI_2', primaryAddress: '10.0.1.1', vrid: 52, ifname: 'eth1', advertAddresses: ['10.0.1.100'] });
+const group = [{ name: 'G1', members: ['VI_1', 'VI_2'] }];
+
+const transitions = (out: TaggedAction[]) =>
+  out.flatMap((t) => (t.action.type === 'transition' ? [`${t.instance}:${t.action.from}>${t.action.to}:${t.action.reason}`] : []));
+
+test('one member to FAULT takes the whole group to FAULT; recovery brings all to BACKUP', () => {
+  const r = new Router([vi1, vi2], group);
+  r.start(millis(0));
+  const out = r.tracker('script:chk', false, millis(100));
+  assert.deepEqual(transitions(out), ['VI_1:BACKUP>FAULT:fault', 'VI_2:BACKUP>FAULT:syncGroup']);
+  assert.ok(out.some((t) => t.action.type === 'log' && t.action.msg === 'VRRP_Group(G1) Syncing instances to FAULT state'));
+  assert.equal(r.nextDeadline(), null);
+  const back = r.tracker('script:chk', true, millis(200));
+  assert.deepEqual(transitions(back), ['VI_1:FAULT>BACKUP:faultCleared', 'VI_2:FAULT>BACKUP:syncGroup']);
+});
+
+test('a member synced into FAULT cannot leave it while another member still has its own fault', () => {
+  const a = makeConfig({ ...vi2, trackers: [{ id: 'script:other', weight: 0, reverse: false }] });
+  const r = new Router([vi1, a], group);
+  r.start(millis(0));
+  r.tracker('script:chk', false, millis(1));
+  r.tracker('script:other', false, millis(2));
+  assert.deepEqual(transitions(r.tracker('script:other', true, millis(3))), []);
+  assert.equal(r.instance('VI_2')!.state, 'FAULT');
+  assert.deepEqual(transitions(r.tracker('script:chk', true, millis(4))), ['VI_1:FAULT>BACKUP:faultCleared', 'VI_2:FAULT>BACKUP:syncGroup']);
+});
+
+test('a member goes MASTER only once every member wants MASTER; then all go together', () => {
+  const slow = makeConfig({ ...vi2, priority: 50 }); // longer skew: its Master_Down runs out later
+  const r = new Router([vi1, slow], group);
+  r.start(millis(0));
+  const first = r.timeout(millis(3610)); // VI_1's Master_Down (3609.375) has run out, VI_2's (3804.6875) not
+  assert.deepEqual(transitions(first), []);
+  assert.equal(r.instance('VI_1')!.wantsMaster, true);
+  assert.equal(r.instance('VI_1')!.state, 'BACKUP');
+  const second = r.timeout(millis(3805));
+  assert.deepEqual(transitions(second), ['VI_2:BACKUP>MASTER:masterDown', 'VI_1:BACKUP>MASTER:syncGroup']);
+});
+
+test('a MASTER member yielding to a better router takes the group to BACKUP', () => {
+  const r = new Router([{ ...vi1, priority: 255, initialState: 'MASTER' }, { ...vi2, priority: 255, initialState: 'MASTER' }], group);
+  const started = r.start(millis(0));
+  assert.deepEqual(transitions(started), ['VI_1:INIT>MASTER:owner', 'VI_2:INIT>MASTER:owner']);
+  // a remote owner conflict on VI_2 (both 255) demotes ours and we yield
+  const peer = makeConfig({ ...vi2, name: 'PEER', primaryAddress: '10.0.1.2' });
+  const out = r.receive('eth1', 4, advertOf(peer, 255), '10.0.1.2', millis(10));
+  assert.deepEqual(transitions(out), ['VI_2:MASTER>BACKUP:higherPriorityAdvert', 'VI_1:MASTER>BACKUP:syncGroup']);
+  assert.ok(out.some((t) => t.instance === 'VI_1' && t.action.type === 'removeVips'));
+});
+
+test('without a sync group, members move independently', () => {
+  const r = new Router([vi1, vi2], []);
+  r.start(millis(0));
+  assert.deepEqual(transitions(r.tracker('script:chk', false, millis(100))), ['VI_1:BACKUP>FAULT:fault']);
+  assert.equal(r.instance('VI_2')!.state, 'BACKUP');
+});
+
+test('router: interface events reach only the instances on that interface; shutdown stops all', () => {
+  const r = new Router([vi1, vi2], []);
+  r.start(millis(0));
+  assert.deepEqual(transitions(r.interface('eth1', false, millis(1))), ['VI_2:BACKUP>FAULT:fault']);
+  assert.deepEqual(transitions(r.shutdown(millis(2))), ['VI_1:BACKUP>STOP:shutdown', 'VI_2:FAULT>STOP:shutdown']);
+  assert.equal(r.nextDeadline(), null);
+});
+
+test('router: duplicate VRID on one interface and family is a configuration bug caught at construction', () => {
+  assert.throws(() => new Router([vi1, { ...vi2, name: 'VI_3', ifname: 'eth0', vrid: 51 }], []), /VRID 51 already used on eth0/);
+  assert.throws(() => new Router([vi1], [{ name: 'G', members: ['nope'] }]), /unknown instance nope/);
+});
