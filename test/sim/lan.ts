@@ -1,0 +1,158 @@
+// One simulated L2 segment. Endpoints 0..n-1 are routers, endpoint n is the
+// host. A frame sent by one endpoint reaches every other attached endpoint
+// (multicast/broadcast) unless the path is blocked; each path applies its own
+// loss, delay (minimum + capped exponential + uniform jitter), duplication and
+// reordering (an occasional extra delay so later frames overtake it).
+import type { Prng } from './prng.ts';
+
+export interface PathParams {
+  readonly lossP: number;
+  readonly delayMinMs: number;
+  readonly delayMeanMs: number; // mean of the exponential part
+  readonly jitterMs: number; // uniform extra in [0, jitterMs]
+  readonly dupP: number;
+  readonly reorderP: number;
+  readonly reorderExtraMs: number; // uniform extra in [0, reorderExtraMs] for reordered frames
+}
+
+export const CLEAN_PATH: PathParams = {
+  lossP: 0, delayMinMs: 1, delayMeanMs: 0, jitterMs: 0, dupP: 0, reorderP: 0, reorderExtraMs: 0,
+};
+
+/** The exponential tail is cut here (in means) so the convergence bound B stays finite. */
+const EXP_CAP = 8;
+
+export function pathMaxDelayMs(p: PathParams): number {
+  return p.delayMinMs + EXP_CAP * p.delayMeanMs + p.jitterMs + (p.reorderP > 0 ? p.reorderExtraMs : 0);
+}
+
+export class Lan {
+  readonly endpoints: number;
+  readonly hostId: number;
+  #paths: PathParams[];
+  #blocked: Uint8Array; // [from * endpoints + to] = 1 when the path is cut
+  #attached: Uint8Array;
+  #prng: Prng;
+
+  constructor(routers: number, prng: Prng, path: PathParams = CLEAN_PATH) {
+    this.endpoints = routers + 1;
+    this.hostId = routers;
+    this.#paths = new Array<PathParams>(this.endpoints * this.endpoints).fill(path);
+    this.#blocked = new Uint8Array(this.endpoints * this.endpoints);
+    this.#attached = new Uint8Array(this.endpoints).fill(1);
+    this.#prng = prng;
+  }
+
+  path(from: number, to: number): PathParams {
+    return this.#paths[from * this.endpoints + to]!;
+  }
+
+  setPath(from: number, to: number, p: PathParams): void {
+    this.#paths[from * this.endpoints + to] = p;
+  }
+
+  setAllPaths(p: PathParams): void {
+    this.#paths.fill(p);
+  }
+
+  /** Cuts from → to only (an asymmetric partition is a set of these). */
+  block(from: number, to: number): void {
+    this.#blocked[from * this.endpoints + to] = 1;
+  }
+
+  /** Splits the segment: endpoints in different groups can't hear each other (both ways when symmetric). */
+  partition(groups: readonly (readonly number[])[], symmetric = true): void {
+    const groupOf = new Map<number, number>();
+    groups.forEach((g, i) => g.forEach((e) => groupOf.set(e, i)));
+    for (let a = 0; a < this.endpoints; a++) {
+      for (let b = 0; b < this.endpoints; b++) {
+        const ga = groupOf.get(a);
+        const gb = groupOf.get(b);
+        if (ga === undefined || gb === undefined || ga === gb) continue;
+        if (symmetric || ga < gb) this.block(a, b);
+      }
+    }
+  }
+
+  heal(): void {
+    this.#blocked.fill(0);
+  }
+
+  /** Carrier of one endpoint (link down: it neither sends nor receives). */
+  setAttached(e: number, up: boolean): void {
+    this.#attached[e] = up ? 1 : 0;
+  }
+
+  attached(e: number): boolean {
+    return this.#attached[e] === 1;
+  }
+
+  canReach(from: number, to: number): boolean {
+    return from !== to && this.attached(from) && this.attached(to) && this.#blocked[from * this.endpoints + to] === 0;
+  }
+
+  /** True when nothing on the segment is cut, detached or lossy. */
+  isClean(): boolean {
+    return this.#blocked.every((b) => b === 0) && this.#attached.every((a) => a === 1) && this.#paths.every((p) => p.lossP === 0);
+  }
+
+  lossy(): boolean {
+    return this.#paths.some((p) => p.lossP > 0);
+  }
+
+  maxDelayMs(): number {
+    let m = 0;
+    for (const p of this.#paths) m = Math.max(m, pathMaxDelayMs(p));
+    return m;
+  }
+
+  minDelayMs(): number {
+    let m = Infinity;
+    for (const p of this.#paths) m = Math.min(m, p.delayMinMs);
+    return m;
+  }
+
+  /**
+   * The fate of one frame on one path: the delays (ms from now) of the copies
+   * that arrive: none when lost or cut, two when duplicated.
+   */
+  fates(from: number, to: number): number[] {
+    if (!this.canReach(from, to)) return [];
+    const p = this.path(from, to);
+    if (this.#prng.chance(p.lossP)) return [];
+    const out = [this.#delay(p)];
+    if (this.#prng.chance(p.dupP)) out.push(this.#delay(p));
+    return out;
+  }
+
+  #delay(p: PathParams): number {
+    const exp = Math.min(this.#prng.exponential(p.delayMeanMs), EXP_CAP * p.delayMeanMs);
+    const jitter = p.jitterMs > 0 ? this.#prng.float() * p.jitterMs : 0;
+    const reorder = this.#prng.chance(p.reorderP) ? this.#prng.float() * p.reorderExtraMs : 0;
+    return Math.max(1, Math.round(p.delayMinMs + exp + jitter + reorder));
+  }
+}
+
+/** Connected components of the "can hear each other both ways" graph over the given endpoints. */
+export function components(lan: Lan, members: readonly number[]): number[][] {
+  const seen = new Set<number>();
+  const out: number[][] = [];
+  for (const start of members) {
+    if (seen.has(start)) continue;
+    const comp: number[] = [];
+    const stack = [start];
+    seen.add(start);
+    while (stack.length > 0) {
+      const a = stack.pop()!;
+      comp.push(a);
+      for (const b of members) {
+        if (!seen.has(b) && lan.canReach(a, b) && lan.canReach(b, a)) {
+          seen.add(b);
+          stack.push(b);
+        }
+      }
+    }
+    out.push(comp.sort((x, y) => x - y));
+  }
+  return out;
+}

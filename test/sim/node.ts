@@ -1,0 +1,182 @@
+// One simulated router: the production core (src/vrrp/router.ts), unmodified,
+// plus what a real host gives it: a monotonic clock with drift, a kernel
+// address set its addVips/removeVips actions change, a socket buffer that
+// fills while the event loop is stalled, and tracker results.
+import type { Millis } from '../../src/base/units.ts';
+import type { Family } from '../../src/base/ip.ts';
+import type { Advert, PacketEnds } from '../../src/vrrp/advert.ts';
+import type { InstanceConfig, VrrpState } from '../../src/vrrp/types.ts';
+import { Router, type SyncGroupConfig, type TaggedAction } from '../../src/vrrp/router.ts';
+import type { NodeClock } from './clock.ts';
+
+/** A frame on the wire: the encoded advert plus what the receiver needs to decode it. */
+export interface Frame {
+  readonly from: number;
+  readonly bytes: Uint8Array;
+  readonly family: Family;
+  readonly ends: PacketEnds;
+  readonly sent: Advert; // what the sender's core asked to send (for the round-trip check)
+  readonly corrupted: boolean;
+}
+
+/** What a node needs from the world around it. */
+export interface NodeEnv {
+  nowMs(): number;
+  transmit(node: SimNode, cfg: InstanceConfig, advert: Advert): void;
+  announce(node: SimNode, vips: readonly string[], count: number): void;
+  beforeStep(node: SimNode): void;
+  afterStep(node: SimNode, cause: string, actions: readonly TaggedAction[], localNow: Millis): void;
+  reschedule(node: SimNode): void;
+  note(node: SimNode, what: string, detail: string): void;
+}
+
+export type NodeStatus = 'down' | 'running' | 'stopped';
+
+export class SimNode {
+  readonly id: number;
+  readonly name: string;
+  readonly mac: string;
+  readonly configs: readonly InstanceConfig[];
+  readonly groups: readonly SyncGroupConfig[];
+  readonly clock: NodeClock;
+  router: Router | null = null;
+  status: NodeStatus = 'down';
+  linkUp = true;
+  /** The kernel's address set on eth0 (VIPs only; the primary address is implicit). */
+  readonly kernel = new Set<string>();
+  /** The world's truth about each tracker, and what the core has been told since it started. */
+  readonly trackerTruth = new Map<string, boolean>();
+  readonly trackerReported = new Map<string, boolean>();
+  /** State per instance as reported by transition actions (notify's view). */
+  readonly notified = new Map<string, VrrpState>();
+  notifyCount = 0;
+  stalledUntilMs = 0;
+  stallToken = 0;
+  inbox: Frame[] = [];
+  inboxLimit = Infinity;
+  wakeAtMs: number | null = null;
+  wakeToken = 0;
+  lastLocalNow = -Infinity;
+  /** Global time of the last advert this node sent, per instance name. */
+  readonly lastSentMs = new Map<string, number>();
+  readonly #byName = new Map<string, InstanceConfig>();
+  readonly #env: NodeEnv;
+
+  constructor(id: number, name: string, mac: string, configs: readonly InstanceConfig[], groups: readonly SyncGroupConfig[], clock: NodeClock, env: NodeEnv) {
+    this.id = id;
+    this.name = name;
+    this.mac = mac;
+    this.configs = configs;
+    this.groups = groups;
+    this.clock = clock;
+    this.#env = env;
+    for (const c of configs) {
+      this.#byName.set(c.name, c);
+      for (const t of c.trackers) this.trackerTruth.set(t.id, true);
+    }
+  }
+
+  config(name: string): InstanceConfig {
+    const c = this.#byName.get(name);
+    if (!c) throw new Error(`${this.name}: no instance ${name}`);
+    return c;
+  }
+
+  configForVrid(vrid: number): InstanceConfig | undefined {
+    return this.configs.find((c) => c.vrid === vrid);
+  }
+
+  stateOf(name: string): VrrpState | null {
+    return this.router?.instance(name)?.state ?? null;
+  }
+
+  get running(): boolean {
+    return this.status === 'running';
+  }
+
+  get stalled(): boolean {
+    return this.stalledUntilMs > this.#env.nowMs();
+  }
+
+  localNow(): Millis {
+    return this.clock.local(this.#env.nowMs());
+  }
+
+  /** Runs one input through the core and executes what it returns: one "step". */
+  step(cause: string, input: (router: Router, now: Millis) => TaggedAction[]): void {
+    const router = this.router;
+    if (!router) throw new Error(`${this.name}: step '${cause}' without a router`);
+    const now = this.localNow();
+    if (now < this.lastLocalNow) throw new Error(`${this.name}: monotonic clock went back ${this.lastLocalNow} → ${now}`);
+    this.lastLocalNow = now;
+    this.#env.beforeStep(this);
+    const actions = input(router, now);
+    this.#execute(actions);
+    this.#env.afterStep(this, cause, actions, now);
+    this.#env.reschedule(this);
+  }
+
+  start(): void {
+    this.router = new Router(this.configs, this.groups);
+    this.status = 'running';
+    this.notified.clear();
+    this.trackerReported.clear();
+    this.lastLocalNow = -Infinity;
+    for (const c of this.configs) this.notified.set(c.name, 'INIT');
+    this.step('start', (r, now) => r.start(now));
+    // The tracker runners report their first results right after start-up.
+    for (const [id, up] of this.trackerTruth) this.reportTracker(id, up);
+    if (!this.linkUp) this.step('link down', (r, now) => r.interface('eth0', false, now));
+  }
+
+  reportTracker(id: string, up: boolean): void {
+    this.trackerTruth.set(id, up);
+    if (!this.running || this.stalled) return; // reported when the stall ends
+    this.trackerReported.set(id, up);
+    this.step(`tracker ${id} ${up ? 'up' : 'down'}`, (r, now) => r.tracker(id, up, now));
+  }
+
+  /** Power loss: the process and the kernel's addresses are gone. */
+  crash(): void {
+    this.router = null;
+    this.status = 'down';
+    this.kernel.clear();
+    this.inbox = [];
+    this.stalledUntilMs = 0;
+    this.stallToken++;
+    this.wakeToken++;
+    this.wakeAtMs = null;
+  }
+
+  #execute(actions: readonly TaggedAction[]): void {
+    for (const { instance, action } of actions) {
+      switch (action.type) {
+        case 'send': {
+          const cfg = this.config(instance);
+          this.lastSentMs.set(instance, this.#env.nowMs());
+          this.#env.transmit(this, cfg, action.advert);
+          break;
+        }
+        case 'addVips':
+          for (const v of this.config(instance).advertAddresses) this.kernel.add(v);
+          break;
+        case 'removeVips':
+          for (const v of this.config(instance).advertAddresses) this.kernel.delete(v);
+          break;
+        case 'announce':
+          this.#env.announce(this, this.config(instance).advertAddresses, action.count);
+          break;
+        case 'transition':
+          this.notified.set(instance, action.to);
+          this.notifyCount++;
+          this.#env.note(this, 'transition', `${instance} ${action.from}→${action.to} (${action.reason}, prio ${action.priority})`);
+          break;
+        case 'drop':
+          this.#env.note(this, 'drop', `${instance || '-'} ${action.reason} from ${action.src}`);
+          break;
+        case 'log':
+          break;
+      }
+    }
+  }
+}

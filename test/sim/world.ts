@@ -1,0 +1,356 @@
+// The simulated world: one global clock, one event queue, N routers and a host
+// on one LAN segment. Everything that happens is an event popped in (time, seq)
+// order, so a run is a pure function of its seed and its scenario.
+import { isDeepStrictEqual } from 'node:util';
+import type { Millis } from '../../src/base/units.ts';
+import type { Advert } from '../../src/vrrp/advert.ts';
+import type { InstanceConfig, VrrpState } from '../../src/vrrp/types.ts';
+import type { SyncGroupConfig, TaggedAction } from '../../src/vrrp/router.ts';
+import { encodeAdvert, decodeAdvert } from '../../src/vrrp/packet.ts';
+import { EventQueue } from './queue.ts';
+import { Prng } from './prng.ts';
+import { NodeClock } from './clock.ts';
+import { Lan, CLEAN_PATH, type PathParams } from './lan.ts';
+import { SimHost } from './host.ts';
+import { Trace } from './trace.ts';
+import { SimNode, type Frame, type NodeEnv } from './node.ts';
+import { routerMac, vrrpGroup } from './config.ts';
+
+export interface NodeSpec {
+  readonly instances: readonly InstanceConfig[];
+  readonly groups?: readonly SyncGroupConfig[];
+  readonly clockRate?: number; // default 1
+}
+
+export interface WorldOptions {
+  readonly seed: number;
+  readonly nodes: readonly NodeSpec[];
+  readonly path?: PathParams;
+  readonly traceSize?: number;
+  /** Corrupt one bit of a frame with this probability (receivers must reject it). */
+  readonly corruptP?: number;
+}
+
+type SimEvent =
+  | { readonly kind: 'frame'; readonly to: number; readonly frame: Frame }
+  | { readonly kind: 'garp'; readonly from: number; readonly vips: readonly string[]; readonly mac: string }
+  | { readonly kind: 'wake'; readonly node: number; readonly token: number }
+  | { readonly kind: 'stallEnd'; readonly node: number; readonly token: number }
+  | { readonly kind: 'call'; readonly label: string; readonly fn: () => void };
+
+/** What the world reports to its invariant checker. */
+export interface WorldObserver {
+  beforeStep(node: SimNode): void;
+  afterStep(node: SimNode, cause: string, actions: readonly TaggedAction[], localNow: Millis): void;
+  /** Something changed that may legitimately disturb the election (partition, crash, stall, loss…). */
+  fault(label: string): void;
+  /** Before a crash or graceful stop, while the leaving node's state is still visible. */
+  leaving(node: SimNode, kind: 'crash' | 'stop'): void;
+  announceLost(): void;
+}
+
+export class SimFailure extends Error {
+  override name = 'SimFailure';
+}
+
+export class World implements NodeEnv {
+  readonly seed: number;
+  readonly prng: Prng;
+  readonly lan: Lan;
+  readonly host = new SimHost();
+  readonly nodes: SimNode[];
+  readonly trace: Trace;
+  readonly #queue = new EventQueue<SimEvent>();
+  #now = 0;
+  #observer: WorldObserver | null = null;
+  readonly #corruptP: number;
+  readonly #corruptPrng: Prng;
+  readonly stats = { events: 0, framesSent: 0, framesDelivered: 0, corrupted: 0, steps: 0 };
+
+  constructor(o: WorldOptions) {
+    this.seed = o.seed;
+    this.prng = new Prng(o.seed);
+    this.lan = new Lan(o.nodes.length, this.prng.fork(), o.path ?? CLEAN_PATH);
+    this.trace = new Trace(o.traceSize ?? 200);
+    this.#corruptP = o.corruptP ?? 0;
+    this.#corruptPrng = this.prng.fork();
+    this.nodes = o.nodes.map((spec, i) => {
+      const clock = new NodeClock(spec.clockRate ?? 1, this.prng.int(0, 1e9));
+      return new SimNode(i, `r${i + 1}`, routerMac(i), spec.instances, spec.groups ?? [], clock, this);
+    });
+  }
+
+  observe(o: WorldObserver): void {
+    this.#observer = o;
+  }
+
+  get now(): number {
+    return this.#now;
+  }
+
+  nowMs(): number {
+    return this.#now;
+  }
+
+  fail(msg: string): never {
+    throw new SimFailure(`${msg}\n  at t=${(this.#now / 1000).toFixed(3)}s, seed ${this.seed}`);
+  }
+
+  // ---- scheduling and the loop ----
+
+  /** Runs fn at global time atMs (a scenario step or a fault). */
+  at(atMs: number, label: string, fn: () => void): void {
+    this.#queue.push(Math.max(atMs, this.#now), { kind: 'call', label, fn });
+  }
+
+  runUntil(endMs: number): void {
+    for (;;) {
+      const next = this.#queue.peekAt();
+      if (next === null || next > endMs) break;
+      const ev = this.#queue.pop()!;
+      this.#now = ev.at;
+      this.stats.events++;
+      this.#dispatch(ev.item);
+    }
+    this.#now = Math.max(this.#now, endMs);
+  }
+
+  #dispatch(ev: SimEvent): void {
+    switch (ev.kind) {
+      case 'frame':
+        this.#deliver(this.nodes[ev.to]!, ev.frame);
+        break;
+      case 'garp':
+        for (const v of ev.vips) this.host.hearAnnouncement(v, ev.mac, this.#now);
+        break;
+      case 'wake': {
+        const n = this.nodes[ev.node]!;
+        if (ev.token !== n.wakeToken || !n.running || n.stalled) return;
+        n.wakeAtMs = null;
+        n.step('timer', (r, now) => r.timeout(now));
+        break;
+      }
+      case 'stallEnd':
+        this.#endStall(this.nodes[ev.node]!, ev.token);
+        break;
+      case 'call':
+        this.trace.add(this.#now, '-', 'scenario', ev.label);
+        ev.fn();
+        break;
+    }
+  }
+
+  // ---- NodeEnv: what nodes call ----
+
+  transmit(node: SimNode, cfg: InstanceConfig, advert: Advert): void {
+    const ends = { src: cfg.primaryAddress, dst: vrrpGroup(cfg.family) };
+    const bytes = encodeAdvert(advert, ends);
+    // Invariant 6: what goes on the wire decodes to exactly what was asked for.
+    const back = decodeAdvert(bytes, cfg.family, ends);
+    if (!back.ok || !isDeepStrictEqual(back.advert, advert)) {
+      this.fail(`codec round trip: ${node.name} sent ${JSON.stringify(advert)}, decoded ${JSON.stringify(back)}`);
+    }
+    this.stats.framesSent++;
+    this.trace.add(this.#now, node.name, 'send', `${cfg.name} vrid ${advert.vrid} prio ${advert.priority}`);
+    if (!node.linkUp) return;
+    for (let to = 0; to < this.nodes.length; to++) {
+      if (to === node.id) continue;
+      for (const delayMs of this.lan.fates(node.id, to)) {
+        const corrupted = this.#corruptPrng.chance(this.#corruptP);
+        const frame: Frame = { from: node.id, bytes: corrupted ? flipBit(bytes, this.#corruptPrng) : bytes, family: cfg.family, ends, sent: advert, corrupted };
+        this.#queue.push(this.#now + delayMs, { kind: 'frame', to, frame });
+      }
+    }
+  }
+
+  announce(node: SimNode, vips: readonly string[], count: number): void {
+    this.trace.add(this.#now, node.name, 'announce', `${vips.join(',')} x${count}`);
+    if (count <= 0) return;
+    // Each repeat is an independent frame: it arrives if any copy does.
+    let delayMs = Infinity;
+    for (let k = 0; k < count; k++) for (const d of this.lan.fates(node.id, this.lan.hostId)) delayMs = Math.min(delayMs, d);
+    if (delayMs === Infinity) {
+      this.#observer?.announceLost();
+      return;
+    }
+    this.#queue.push(this.#now + delayMs, { kind: 'garp', from: node.id, vips, mac: node.mac });
+  }
+
+  beforeStep(node: SimNode): void {
+    this.stats.steps++;
+    this.#observer?.beforeStep(node);
+  }
+
+  afterStep(node: SimNode, cause: string, actions: readonly TaggedAction[], localNow: Millis): void {
+    this.#observer?.afterStep(node, cause, actions, localNow);
+  }
+
+  reschedule(node: SimNode): void {
+    if (!node.running || node.stalled) return;
+    const d = node.router!.nextDeadline();
+    const g = d === null ? null : Math.max(this.#now, node.clock.globalAt(d));
+    if (g === node.wakeAtMs) return;
+    node.wakeAtMs = g;
+    node.wakeToken++;
+    if (g !== null) this.#queue.push(g, { kind: 'wake', node: node.id, token: node.wakeToken });
+  }
+
+  note(node: SimNode, what: string, detail: string): void {
+    this.trace.add(this.#now, node.name, what, detail);
+  }
+
+  // ---- receive path ----
+
+  #deliver(node: SimNode, frame: Frame): void {
+    this.stats.framesDelivered++;
+    if (!node.running || !node.linkUp) return;
+    if (node.stalled) {
+      if (node.inbox.length < node.inboxLimit) node.inbox.push(frame);
+      return;
+    }
+    this.#receive(node, frame);
+  }
+
+  #receive(node: SimNode, frame: Frame): void {
+    const res = decodeAdvert(frame.bytes, frame.family, frame.ends);
+    if (frame.corrupted) {
+      if (res.ok) this.fail(`codec accepted a corrupted frame from r${frame.from + 1}: ${JSON.stringify(res.advert)}`);
+      this.stats.corrupted++;
+      this.trace.add(this.#now, node.name, 'rx-reject', res.reason);
+      return;
+    }
+    if (!res.ok || !isDeepStrictEqual(res.advert, frame.sent)) {
+      this.fail(`codec: ${node.name} decoded ${JSON.stringify(res)} from r${frame.from + 1}, sent ${JSON.stringify(frame.sent)}`);
+    }
+    const advert = res.advert;
+    node.step(`rx r${frame.from + 1} vrid ${advert.vrid} prio ${advert.priority}`, (r, now) => r.receive('eth0', frame.family, advert, frame.ends.src, now));
+  }
+
+  // ---- faults (scenario steps call these) ----
+
+  /** The event loop of `node` is blocked for durationMs; inboxLimit models the socket buffer. */
+  stall(i: number, durationMs: number, inboxLimit = Infinity): void {
+    const n = this.nodes[i]!;
+    if (!n.running || n.stalled) return;
+    this.#fault(`stall ${n.name} ${durationMs}ms`);
+    n.stalledUntilMs = this.#now + durationMs;
+    n.inboxLimit = inboxLimit;
+    n.stallToken++;
+    n.wakeToken++;
+    n.wakeAtMs = null;
+    this.#queue.push(n.stalledUntilMs, { kind: 'stallEnd', node: i, token: n.stallToken });
+  }
+
+  #endStall(n: SimNode, token: number): void {
+    if (token !== n.stallToken || !n.running) return;
+    n.stalledUntilMs = 0;
+    this.#fault(`stall end ${n.name}`);
+    // Node's event loop runs expired timers before it polls sockets: the late
+    // master-down fires before the queued adverts that would have prevented it.
+    n.step('late timers', (r, now) => r.timeout(now));
+    for (const [id, up] of n.trackerTruth) if (n.trackerReported.get(id) !== up) n.reportTracker(id, up);
+    const queued = n.inbox;
+    n.inbox = [];
+    for (const f of queued) if (n.running && !n.stalled) this.#receive(n, f);
+  }
+
+  crash(i: number): void {
+    const n = this.nodes[i]!;
+    if (n.status === 'down') return;
+    this.#observer?.leaving(n, 'crash');
+    this.#fault(`crash ${n.name}`);
+    n.crash();
+  }
+
+  start(i: number): void {
+    const n = this.nodes[i]!;
+    if (n.running) return;
+    this.#fault(`start ${n.name}`);
+    n.crash(); // a stopped node's process restarts from nothing too
+    n.start();
+  }
+
+  /** Graceful stop (SIGTERM): the core sends priority 0 and releases its VIPs. */
+  stop(i: number): void {
+    const n = this.nodes[i]!;
+    if (!n.running) return;
+    if (!n.stalled) this.#observer?.leaving(n, 'stop');
+    this.#fault(`stop ${n.name}`);
+    if (n.stalled) {
+      n.crash();
+      return;
+    }
+    n.step('shutdown', (r, now) => r.shutdown(now));
+    n.status = 'stopped';
+    n.wakeToken++;
+    n.wakeAtMs = null;
+  }
+
+  setTracker(i: number, id: string, up: boolean): void {
+    const n = this.nodes[i]!;
+    if (n.trackerTruth.get(id) === up) return;
+    this.#fault(`tracker ${n.name} ${id} ${up ? 'up' : 'down'}`);
+    n.reportTracker(id, up);
+  }
+
+  setLink(i: number, up: boolean): void {
+    const n = this.nodes[i]!;
+    if (n.linkUp === up) return;
+    this.#fault(`link ${n.name} ${up ? 'up' : 'down'}`);
+    n.linkUp = up;
+    this.lan.setAttached(i, up);
+    if (n.running && !n.stalled) n.step(`link ${up ? 'up' : 'down'}`, (r, now) => r.interface('eth0', up, now));
+  }
+
+  partition(groups: readonly (readonly number[])[], symmetric = true): void {
+    this.#fault(`partition ${groups.map((g) => g.map((e) => (e === this.lan.hostId ? 'host' : `r${e + 1}`)).join('+')).join(' | ')}${symmetric ? '' : ' (one-way)'}`);
+    this.lan.partition(groups, symmetric);
+  }
+
+  heal(): void {
+    this.#fault('heal');
+    this.lan.heal();
+  }
+
+  setPaths(p: PathParams): void {
+    this.#fault(`paths loss ${p.lossP} delay ${p.delayMinMs}+${p.delayMeanMs}`);
+    this.lan.setAllPaths(p);
+  }
+
+  /** An NTP step on one node's wall clock: must change nothing (the core only sees monotonic time). */
+  jumpWallClock(i: number, deltaMs: number): void {
+    this.trace.add(this.#now, this.nodes[i]!.name, 'wall-jump', `${deltaMs}ms`);
+    this.nodes[i]!.clock.jumpWall(deltaMs);
+  }
+
+  #fault(label: string): void {
+    this.trace.add(this.#now, '-', 'fault', label);
+    this.#observer?.fault(label);
+  }
+
+  // ---- queries ----
+
+  statesFor(vrid: number): Array<{ node: SimNode; cfg: InstanceConfig; state: VrrpState | null }> {
+    const out: Array<{ node: SimNode; cfg: InstanceConfig; state: VrrpState | null }> = [];
+    for (const node of this.nodes) {
+      const cfg = node.configForVrid(vrid);
+      if (cfg) out.push({ node, cfg, state: node.running ? node.stateOf(cfg.name) : null });
+    }
+    return out;
+  }
+
+  mastersOf(vrid: number): SimNode[] {
+    return this.statesFor(vrid).filter((s) => s.state === 'MASTER').map((s) => s.node);
+  }
+
+  vrids(): number[] {
+    return [...new Set(this.nodes.flatMap((n) => n.configs.map((c) => c.vrid)))].sort((a, b) => a - b);
+  }
+}
+
+function flipBit(bytes: Uint8Array, prng: Prng): Uint8Array {
+  const copy = bytes.slice();
+  const bit = prng.int(0, copy.length * 8 - 1);
+  copy[bit >> 3]! ^= 1 << (bit & 7);
+  return copy;
+}
