@@ -1,0 +1,199 @@
+// One raw VRRP socket per (interface, family), serving every instance on it.
+// It joins the group on the interface, sends with TTL / hop limit 255 for
+// multicast, and turns each received datagram into a `packet` event with
+// what the core needs: src, dst, arrival ifindex, TTL and the VRRP bytes.
+// The TTL check (RFC 9568 §7.1: 255 on multicast) happens here; a failing
+// packet becomes a `drop` event and a counter, never an exception.
+import type { Family } from '../base/ip.ts';
+import type { DropReason } from '../vrrp/advert.ts';
+import { TypedEmitter } from './emitter.ts';
+import { loadNative, type NativeAddon, type NativeError, type NativeRawSocket } from './native.ts';
+import { SocketError, toSocketError } from './socket-error.ts';
+
+export const VRRP_GROUP_V4 = '224.0.0.18';
+export const VRRP_GROUP_V6 = 'ff02::12';
+const TTL_MULTICAST = 255;
+
+export interface VrrpSocketOptions {
+  readonly family: Family;
+  readonly ifname: string;
+  readonly ifindex: number;
+  /** Group to join (mcast_dst_ip); default 224.0.0.18 / ff02::12; null: unicast only, join nothing. */
+  readonly group?: string | null;
+  /** keepalived's min_ttl / max_ttl for unicast adverts; default 0..255 (no check, they may be routed). */
+  readonly unicastTtlMin?: number;
+  readonly unicastTtlMax?: number;
+  /** For tests: another addon instance. */
+  readonly native?: NativeAddon;
+}
+
+export interface VrrpPacket {
+  readonly family: Family;
+  readonly src: string; // canonical text, no zone
+  readonly scopeId: number; // IPv6 link-local source's scope (ifindex); 0 otherwise
+  readonly dst: string;
+  readonly ifindex: number;
+  readonly ttl: number; // IPv4 TTL or IPv6 hop limit as received
+  readonly multicast: boolean;
+  readonly payload: Uint8Array; // the VRRP message, without any IP header
+}
+
+export interface VrrpDrop {
+  readonly reason: DropReason;
+  readonly src: string;
+  readonly detail: string;
+}
+
+export interface SendOptions {
+  /** Destination; default the group. */
+  readonly dst?: string;
+  /** Source address (interface primary, mcast_src_ip or unicast_src_ip); '' lets the kernel choose. */
+  readonly src: string;
+  /** Default 255 (multicast must be 255; unicast_ttl otherwise). */
+  readonly ttl?: number;
+}
+
+export interface VrrpSocketStats {
+  received: number;
+  sent: number;
+  sendErrors: number;
+  receiveErrors: number;
+  otherInterface: number;
+  drops: Partial<Record<DropReason, number>>;
+}
+
+export type VrrpSocketEvents = {
+  packet: [VrrpPacket];
+  drop: [VrrpDrop];
+  receiveError: [SocketError];
+  sendError: [SocketError];
+};
+
+export class VrrpSocket extends TypedEmitter<VrrpSocketEvents> {
+  readonly family: Family;
+  readonly ifname: string;
+  readonly ifindex: number;
+  readonly group: string | null;
+  readonly stats: VrrpSocketStats = { received: 0, sent: 0, sendErrors: 0, receiveErrors: 0, otherInterface: 0, drops: {} };
+  readonly #unicastTtlMin: number;
+  readonly #unicastTtlMax: number;
+  readonly #raw: NativeRawSocket;
+  #closed = false;
+
+  /** Opens, configures and starts the socket; throws SocketError (e.g. errnoCode 'ENODEV'). */
+  constructor(opts: VrrpSocketOptions) {
+    super();
+    this.family = opts.family;
+    this.ifname = opts.ifname;
+    this.ifindex = opts.ifindex;
+    this.group = opts.group === undefined ? (opts.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6) : opts.group;
+    this.#unicastTtlMin = opts.unicastTtlMin ?? 0;
+    this.#unicastTtlMax = opts.unicastTtlMax ?? 255;
+    const native = opts.native ?? loadNative();
+    const where = `VRRP socket on ${opts.ifname} (IPv${opts.family})`;
+    try {
+      this.#raw = new native.RawSocket(opts.family, this.#onDatagram);
+    } catch (e) {
+      throw toSocketError(e, where);
+    }
+    try {
+      this.#configure();
+      this.#raw.start();
+    } catch (e) {
+      this.#raw.close();
+      throw toSocketError(e, where);
+    }
+  }
+
+  #configure(): void {
+    const raw = this.#raw;
+    raw.bindToDevice(this.ifname);
+    raw.setMulticastInterface(this.ifindex);
+    raw.setMulticastTtl(TTL_MULTICAST);
+    raw.setMulticastLoop(false);
+    // VRRPv3 over IPv6: the codec computes the checksum; the kernel leaves it alone (offset -1).
+    if (this.family === 6) raw.setChecksumOffset(-1);
+    if (this.group !== null) raw.joinGroup(this.group, this.ifindex);
+  }
+
+  /** Sends one VRRP message out of this interface; returns false (and emits sendError) on failure. */
+  send(payload: Uint8Array, opts: SendOptions): boolean {
+    const dst = opts.dst ?? this.group;
+    if (dst === null) throw new TypeError('VrrpSocket.send: no destination and no group');
+    try {
+      this.#raw.send(dst, payload, opts.src, this.ifindex, opts.ttl ?? TTL_MULTICAST);
+      this.stats.sent++;
+      return true;
+    } catch (e) {
+      this.stats.sendErrors++;
+      const err = toSocketError(e, `send to ${dst} on ${this.ifname}`);
+      if (!(err instanceof SocketError)) throw err;
+      this.emit('sendError', err);
+      return false;
+    }
+  }
+
+  /** Leaves the group and closes; idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.group !== null) {
+      try { this.#raw.leaveGroup(this.group, this.ifindex); } catch { /* the interface may be gone; close drops it anyway */ }
+    }
+    this.#raw.close();
+  }
+
+  #drop(reason: DropReason, src: string, detail: string): void {
+    this.stats.drops[reason] = (this.stats.drops[reason] ?? 0) + 1;
+    this.emit('drop', { reason, src, detail });
+  }
+
+  // Arrow function: the addon calls it with no `this`.
+  readonly #onDatagram = (err: NativeError | null, payload?: Buffer, src?: string, scopeId?: number, dst?: string, ifindex?: number, hopLimit?: number): void => {
+    if (err !== null) {
+      this.stats.receiveErrors++;
+      this.emit('receiveError', toSocketError(err, `receive on ${this.ifname}`) as SocketError);
+      return;
+    }
+    if (payload === undefined || src === undefined || dst === undefined || ifindex === undefined || hopLimit === undefined) return;
+    this.stats.received++;
+    if (ifindex !== this.ifindex) { this.stats.otherInterface++; return; }
+    let ttl = hopLimit;
+    let vrrp: Uint8Array = payload;
+    if (this.family === 4) {
+      const ip = readIpv4Header(payload);
+      if (!ip.ok) return this.#drop(ip.reason, src, ip.detail);
+      ttl = ip.ttl;
+      vrrp = ip.payload;
+    }
+    const multicast = isMulticast(dst);
+    if (multicast && ttl !== TTL_MULTICAST) return this.#drop('ttlNot255', src, `${this.family === 4 ? 'TTL' : 'hop limit'} ${ttl} to ${dst}`);
+    if (!multicast && (ttl < this.#unicastTtlMin || ttl > this.#unicastTtlMax)) {
+      return this.#drop('ttlNot255', src, `unicast TTL ${ttl} outside ${this.#unicastTtlMin}..${this.#unicastTtlMax}`);
+    }
+    this.emit('packet', { family: this.family, src, scopeId: scopeId ?? 0, dst, ifindex, ttl, multicast, payload: vrrp });
+  };
+}
+
+/**
+ * The few IPv4 header fields the edge needs (TTL, where the payload is).
+ * vrrp/packet.ts has the full splitIpv4Header, but net/ may not import the
+ * core (DESIGN.md dependency direction), so this reads only what it must.
+ */
+export function readIpv4Header(b: Uint8Array):
+  { ok: true; ttl: number; payload: Uint8Array } | { ok: false; reason: DropReason; detail: string } {
+  if (b.length < 20) return { ok: false, reason: 'tooShort', detail: `${b.length} bytes of IPv4 header` };
+  const headerLen = (b[0]! & 0x0f) * 4;
+  const totalLen = (b[2]! << 8) | b[3]!;
+  if (b[0]! >> 4 !== 4 || headerLen < 20 || totalLen < headerLen) {
+    return { ok: false, reason: 'badIpHeader', detail: `version/IHL byte 0x${b[0]!.toString(16)}, total length ${totalLen}` };
+  }
+  if (totalLen > b.length) return { ok: false, reason: 'tooShort', detail: `total length ${totalLen} > ${b.length} received` };
+  return { ok: true, ttl: b[8]!, payload: b.subarray(headerLen, totalLen) };
+}
+
+function isMulticast(addr: string): boolean {
+  if (addr.includes(':')) return addr.toLowerCase().startsWith('ff');
+  const first = Number(addr.slice(0, addr.indexOf('.')));
+  return first >= 224 && first <= 239;
+}
