@@ -7,10 +7,10 @@
 // encodeAdvert asserts: an Advert we cannot put on the wire is our own bug.
 import { assert } from '../base/assert.ts';
 import { addWords, checksumIsValid, finishChecksum } from '../base/checksum.ts';
-import { formatIpv6, parseIpv6, type Family } from '../base/ip.ts';
+import type { Family } from '../base/ip.ts';
 import { centis } from '../base/units.ts';
 import type { Advert, AuthType, DecodeResult, DropReason, PacketEnds } from './advert.ts';
-import { formatIpv4Fast, parseIpv4Word } from '../base/ipv4-word.ts';
+import { formatIpv4Fast, formatIpv6Fast, parseIpv4Word, scanIpv6 } from '../base/ip-wire.ts';
 
 export const IPPROTO_VRRP = 112;
 const HEADER_LEN = 8;
@@ -59,10 +59,22 @@ function writeV2Fields(advert: Advert, out: Uint8Array): void {
   out[4] = authType;
   out[5] = seconds;
   if (authType !== 1 || authData === '') return;
-  // PASS: the password, zero-padded to 8 bytes (RFC 2338 §5.3.10).
+  // PASS: the password, zero-padded to 8 bytes (RFC 2338 §5.3.10); ASCII
+  // (every real config) skips the encoder's allocation.
+  const at = out.length - AUTH_LEN;
+  if (isShortAscii(authData)) {
+    for (let i = 0; i < authData.length; i++) out[at + i] = authData.charCodeAt(i);
+    return;
+  }
   const password = utf8Encoder.encode(authData);
   assert(password.length <= AUTH_LEN, 'encodeAdvert: a PASS password is at most 8 bytes');
-  out.set(password, out.length - AUTH_LEN);
+  out.set(password, at);
+}
+
+function isShortAscii(text: string): boolean {
+  if (text.length > AUTH_LEN) return false;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
 }
 
 function writeV3Fields(advert: Advert, out: Uint8Array): void {
@@ -83,9 +95,7 @@ function writeAddress(family: Family, text: string, out: Uint8Array, at: number)
     out[at + 3] = word & 0xff;
     return;
   }
-  const bytes = parseIpv6(text);
-  assert(bytes !== null, 'encodeAdvert: an address is not IPv6');
-  out.set(bytes, at);
+  assert(scanIpv6(text, out, at) >= 0, 'encodeAdvert: an address is not IPv6');
 }
 
 // ---- decode ----
@@ -149,7 +159,7 @@ function isEthernetPadding(family: Family, vrrpLen: number, len: number): boolea
 function readAddresses(bytes: Uint8Array, family: Family, count: number): string[] {
   const out = new Array<string>(count);
   if (family === 4) for (let i = 0; i < count; i++) out[i] = formatIpv4Fast(bytes, HEADER_LEN + 4 * i);
-  else for (let i = 0; i < count; i++) out[i] = formatIpv6(bytes, HEADER_LEN + 16 * i);
+  else for (let i = 0; i < count; i++) out[i] = formatIpv6Fast(bytes, HEADER_LEN + 16 * i);
   return out;
 }
 
@@ -180,10 +190,10 @@ function pseudoHeaderSum(family: Family, ends: PacketEnds, vrrpLen: number): num
     if (src < 0 || dst < 0) return -1;
     return (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + IPPROTO_VRRP + vrrpLen;
   }
-  const src = parseIpv6(ends.src);
-  const dst = parseIpv6(ends.dst);
-  if (src === null || dst === null) return -1;
-  return addWords(src, 0, 16, addWords(dst, 0, 16, 0)) + IPPROTO_VRRP + vrrpLen;
+  const src = scanIpv6(ends.src, null, 0);
+  const dst = scanIpv6(ends.dst, null, 0);
+  if (src < 0 || dst < 0) return -1;
+  return src + dst + IPPROTO_VRRP + vrrpLen;
 }
 
 function isByte(n: number): boolean {

@@ -1,4 +1,4 @@
-// Packets captured from Debian's keepalived 2.2.7 (test/golden/README.md):
+// Packets captured from Debian's keepalived 2.2.7 (test/golden/vrrp/README.md):
 // we must read them as keepalived meant them and write the same bytes back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import { fromHex, toHex } from '../lib/pcap.ts';
 interface GoldenPacket { kind: string; ipHex: string; src: string; dst: string; ttl: number; expected: Advert }
 interface GoldenFile { scenario: string; packets: GoldenPacket[] }
 
-const dir = join(import.meta.dirname, '..', 'golden');
+const dir = join(import.meta.dirname, '..', 'golden', 'vrrp');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 
 test('the golden set covers v2 PASS, v3 IPv4 (two intervals), v3 IPv6 and goodbyes', () => {

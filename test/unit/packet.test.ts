@@ -15,7 +15,7 @@ const V4 = { src: '10.77.0.1', dst: '224.0.0.18' };
 const V6 = { src: 'fe80::5eff:fe77:1', dst: 'ff02::12' };
 
 function goldenPayload(file: string, ipHeaderLen: number): Uint8Array {
-  const g = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'golden', file), 'utf8')) as { packets: { ipHex: string }[] };
+  const g = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'golden', 'vrrp', file), 'utf8')) as { packets: { ipHex: string }[] };
   return fromHex(g.packets[0]!.ipHex).subarray(ipHeaderLen);
 }
 const v3Ipv4 = () => goldenPayload('v3-ipv4-1s.json', 20).slice();

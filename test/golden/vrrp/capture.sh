@@ -2,11 +2,11 @@
 # Captures VRRP adverts sent by the real keepalived (Debian 2.2.7) and turns
 # them into golden fixtures for the codec tests (see README.md next to this).
 #
-# Usage (as root, from the repo root):  bash test/golden/capture.sh [OUT_DIR]
+# Usage (as root, from the repo root):  bash test/golden/vrrp/capture.sh [OUT_DIR]
 # Everything it creates carries the prefix vkg$$ and is removed by the trap.
 set -euo pipefail
 
-OUT_DIR=${1:-test/golden}
+OUT_DIR=${1:-test/golden/vrrp}
 P="vkg$$"                    # unique per run; interface names stay <= 15 chars
 NS_TX="${P}tx"               # keepalived runs here, as MASTER
 NS_RX="${P}rx"               # tcpdump listens here
@@ -159,5 +159,5 @@ for _ in $(seq 50); do have_goodbyes && break; sleep 0.1; done
 kill -INT "$TD_PID"; wait "$TD_PID" || true
 TD_PID=""
 
-node --import tsx test/golden/pcap-to-golden.ts "$PCAP" "$TMP/expected.json" "$OUT_DIR"
+node --import tsx test/golden/vrrp/pcap-to-golden.ts "$PCAP" "$TMP/expected.json" "$OUT_DIR"
 echo "--- keepalived log ---"; cat "$TMP/keepalived.log"

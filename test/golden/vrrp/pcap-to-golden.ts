@@ -1,12 +1,12 @@
-// Turns the capture.sh pcap into test/golden/<scenario>.json: the first
+// Turns the capture.sh pcap into test/golden/vrrp/<scenario>.json: the first
 // advert and the first priority-0 goodbye per VRID, as full IP packets in hex.
 // Reads only raw header bytes here (never our codec), so the fixtures do not
 // depend on the code they test. Expected values come from the scenario table
 // capture.sh wrote next to the keepalived config.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatIpv4, formatIpv6 } from '../../src/base/ip.ts';
-import { ipFromEthernet, LINKTYPE_ETHERNET, readPcap, toHex } from '../lib/pcap.ts';
+import { formatIpv4, formatIpv6 } from '../../../src/base/ip.ts';
+import { ipFromEthernet, LINKTYPE_ETHERNET, readPcap, toHex } from '../../lib/pcap.ts';
 
 interface Scenario { name: string; vrid: number; priority: number; [k: string]: unknown }
 
