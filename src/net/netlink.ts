@@ -278,6 +278,8 @@ export interface RtnlOptions { readonly requestTimeoutMs?: number }
 export class Rtnl {
   readonly #sock: RtNetlinkSocket;
   readonly #timeoutMs: number;
+  #gate: Promise<void> = Promise.resolve(); // settles when the last exclusive request has
+  readonly #active = new Set<Promise<void>>(); // concurrent requests in flight
 
   private constructor(sock: RtNetlinkSocket, timeoutMs: number) {
     this.#sock = sock;
@@ -299,10 +301,30 @@ export class Rtnl {
 
   async #call<T>(syscall: string, what: string, flags: number, run: (o: { timeout: number; flags: number }) => Promise<T>): Promise<T> {
     try {
-      return await run({ timeout: this.#timeoutMs, flags });
+      return await this.#schedule(syscall.startsWith('RTM_GET'), () => run({ timeout: this.#timeoutMs, flags }));
     } catch (e) {
       throw mapError(e, syscall, what);
     }
+  }
+
+  /**
+   * The package keeps one multipart reassembly slot per socket, so a dump's
+   * parts must not interleave with any other reply ("Multipart message not
+   * terminated properly"). Dumps and single-object gets therefore run alone;
+   * changes run concurrently with each other.
+   */
+  #schedule<T>(exclusive: boolean, fn: () => Promise<T>): Promise<T> {
+    if (!exclusive) {
+      const p = this.#gate.then(fn);
+      const settled = p.then(() => {}, () => {});
+      this.#active.add(settled);
+      void settled.then(() => this.#active.delete(settled));
+      return p;
+    }
+    const before = [...this.#active];
+    const p = this.#gate.then(() => Promise.all(before)).then(fn);
+    this.#gate = p.then(() => {}, () => {});
+    return p;
   }
 
   async links(): Promise<LinkInfo[]> {
