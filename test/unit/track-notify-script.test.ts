@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { instanceNotify, groupNotify } from '../../src/notify/events.ts';
+import { NotifyScriptRunner, type NotifyJob, type NotifyJobResult } from '../../src/notify/script.ts';
+import { Limiter } from '../../src/track/limiter.ts';
+import { readLines, waitFor, withTmpDir, writeScript } from './track-helpers.ts';
+
+const jobs = (p: ReturnType<typeof instanceNotify>): NotifyJob[] =>
+  p.commands.map((c) => ({ argv: c.argv, stop: c.state === 'STOP' }));
+
+test('notify scripts receive keepalived\'s exact arguments, in order per instance', () => withTmpDir('ns', async (dir) => {
+  const log = join(dir, 'log');
+  // Each script appends its name and "$@"; the first master script is slow, so
+  // order holds only if the runner waits for it.
+  const rec = (name: string, pre = '') => writeScript(dir, `${name}.sh`, `${pre}\necho "${name}" "$@" >> ${log}`);
+  const cfg = {
+    master: { argv: [rec('master', 'sleep 0.2'), 'arg one'] },
+    backup: { argv: [rec('backup')] },
+    stop: { argv: [rec('stop')] },
+    any: { argv: [rec('notify'), 'x'] },
+  };
+  const results: NotifyJobResult[] = [];
+  const r = new NotifyScriptRunner({ limiter: new Limiter(4, 16), timeoutMs: 5000, stopTimeoutMs: 1000, maxQueuePerKey: 16, onResult: (x) => results.push(x) });
+  r.submit('VI_1', jobs(instanceNotify(cfg, 'VI_1', 'MASTER', 100)));
+  r.submit('VI_1', jobs(instanceNotify(cfg, 'VI_1', 'BACKUP', 90)));
+  r.submit('VI_1', jobs(instanceNotify(cfg, 'VI_1', 'STOP', 90)));
+  r.submit('VG_1', jobs(groupNotify({ any: cfg.any }, 'VG_1', 'MASTER')));
+  await r.idle();
+  const lines = readLines(log);
+  assert.deepEqual(lines.filter((l) => !l.includes('GROUP')), [
+    'master arg one',
+    'notify x INSTANCE VI_1 MASTER 100',
+    'backup',
+    'notify x INSTANCE VI_1 BACKUP 90',
+    'stop',
+    'notify x INSTANCE VI_1 STOP 90',
+  ]);
+  assert.deepEqual(lines.filter((l) => l.includes('GROUP')), ['notify x GROUP VG_1 MASTER 0']);
+  assert.ok(results.every((x) => x.outcome.kind === 'exit' && x.outcome.code === 0));
+}));
+
+test('a hanging notify script is killed at its timeout and the queue moves on; STOP gets the short timeout', () => withTmpDir('ns', async (dir) => {
+  const log = join(dir, 'log');
+  const hang = writeScript(dir, 'hang.sh', 'sleep 30');
+  const after = writeScript(dir, 'after.sh', `echo after >> ${log}`);
+  const results: NotifyJobResult[] = [];
+  const r = new NotifyScriptRunner({ limiter: new Limiter(2, 8), timeoutMs: 300, stopTimeoutMs: 100, maxQueuePerKey: 4, onResult: (x) => results.push(x) });
+  const t0 = performance.now();
+  r.submit('VI_1', [{ argv: [hang] }, { argv: [hang], stop: true }, { argv: [after] }]);
+  await waitFor('after ran', () => results.length === 3, 3000);
+  assert.deepEqual(readLines(log), ['after']);
+  const elapsed = performance.now() - t0;
+  assert.deepEqual(results.map((x) => x.outcome.kind), ['timeout', 'timeout', 'exit']);
+  assert.ok(elapsed >= 400 && elapsed < 1500, `elapsed ${elapsed}`);
+  await r.idle();
+}));
+
+test('the per-instance queue is bounded; extra submissions are dropped and counted', () => withTmpDir('ns', async (dir) => {
+  const slow = writeScript(dir, 'slow.sh', 'sleep 0.1');
+  const dropped: string[] = [];
+  const r = new NotifyScriptRunner({ limiter: new Limiter(1, 4), timeoutMs: 2000, stopTimeoutMs: 1000, maxQueuePerKey: 2, onDrop: (k, _j, why) => dropped.push(`${k}:${why}`) });
+  r.submit('VI_1', [{ argv: [slow] }, { argv: [slow] }, { argv: [slow] }, { argv: [slow] }]);
+  // the first job leaves the queue as soon as it starts, so at most 2 wait
+  assert.ok(r.dropped >= 1 && r.dropped <= 2, `dropped ${r.dropped}`);
+  assert.ok(dropped.every((d) => d === 'VI_1:queueFull'));
+  await r.stop();
+  r.submit('VI_1', [{ argv: [slow] }]);
+  assert.equal(dropped.at(-1), 'VI_1:stopped');
+}));
