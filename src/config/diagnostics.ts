@@ -1,0 +1,68 @@
+// Diagnostics of the config check: `FILE:LINE: severity: message`.
+// `impact` mirrors keepalived 2.2.7's config_err classes, because that is what
+// decides `-t`'s exit status; `severity` is what we print.
+
+export interface SourcePos {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+export type Severity = 'error' | 'warning' | 'note';
+
+/**
+ * fatal: keepalived cannot run this config (exit 4).
+ * config: a config error or warning keepalived reports; it would still run (exit 5).
+ * security: scripts without enable_script_security (exit 6).
+ * none: logged only; keepalived -t still exits 0 (e.g. a missing `include`).
+ */
+export type Impact = 'fatal' | 'config' | 'security' | 'none';
+
+export interface Diagnostic {
+  readonly severity: Severity;
+  readonly impact: Impact;
+  readonly message: string;
+  readonly pos: SourcePos | null;
+}
+
+/** An append-only sink; parsing and validation report into one of these. */
+export class DiagnosticSink {
+  readonly list: Diagnostic[] = [];
+
+  error(pos: SourcePos | null, message: string, impact: Impact = 'config'): void {
+    this.list.push({ severity: 'error', impact, message, pos });
+  }
+
+  warning(pos: SourcePos | null, message: string, impact: Impact = 'config'): void {
+    this.list.push({ severity: 'warning', impact, message, pos });
+  }
+
+  note(pos: SourcePos | null, message: string): void {
+    this.list.push({ severity: 'note', impact: 'none', message, pos });
+  }
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.pos ? `${d.pos.file}:${d.pos.line}:${d.pos.col}: ` : '';
+  return `${where}${d.severity}: ${d.message}`;
+}
+
+/** Exit codes of keepalived 2.2.7 -t (its man page is off by one: see docs/config-compat.md). */
+export const EXIT_OK = 0;
+export const EXIT_CANNOT_RUN = 4;
+export const EXIT_CONFIG_ERRORS = 5;
+export const EXIT_SECURITY = 6;
+
+/**
+ * keepalived keeps the numerically highest config_err seen, and the enum runs
+ * fatal < config < security, so a single warning after a fatal error turns 4 into 5.
+ */
+export function exitStatus(diagnostics: readonly Diagnostic[]): number {
+  let worst = EXIT_OK;
+  for (const d of diagnostics) {
+    const code =
+      d.impact === 'security' ? EXIT_SECURITY : d.impact === 'config' ? EXIT_CONFIG_ERRORS : d.impact === 'fatal' ? EXIT_CANNOT_RUN : EXIT_OK;
+    if (code > worst) worst = code;
+  }
+  return worst;
+}

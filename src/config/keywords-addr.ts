@@ -1,0 +1,98 @@
+// Address-like block items: virtual_ipaddress(_excluded), static_ipaddress,
+// virtual_routes/rules, static_routes/rules and unicast_peer entries.
+import { canonicalIp, ipFamily, type Family } from '../base/ip.ts';
+import type { DiagnosticSink } from './diagnostics.ts';
+import type { RouteOrRule, UnicastPeer, VirtualAddress } from './model.ts';
+import type { Node } from './parser.ts';
+import { parseIntStrict, parsePrefixed, where } from './values.ts';
+
+const SCOPES = ['site', 'link', 'host', 'nowhere', 'global'];
+const FLAGS: Record<string, keyof VirtualAddress> = {
+  no_track: 'noTrack', '-nodad': 'noDad', noprefixroute: 'noPrefixRoute', home: 'home',
+  mngtmpaddr: 'mngTmpAddr', autojoin: 'autoJoin', use_vmac: 'useVmac',
+};
+
+/** One `ADDR[/LEN] [options]` line; null (after reporting) if the address is bad. */
+export function parseVirtualAddress(item: Node, sink: DiagnosticSink): VirtualAddress | null {
+  const p = parsePrefixed(item.keyword);
+  if (!p) { sink.error(item.pos, `VRRP parsed invalid IP ${item.keyword}. skipping IP...`); return null; }
+  const vip: Record<string, unknown> = {
+    address: p.address, family: p.family, prefixLength: p.prefixLength, broadcast: null, dev: null, scope: null,
+    label: null, peer: null, noTrack: false, noDad: false, noPrefixRoute: false, home: false, mngTmpAddr: false,
+    autoJoin: false, useVmac: false, preferredLft: null, where: where(item.pos),
+  };
+  const args = item.args;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const flag = FLAGS[a.text];
+    if (flag) { vip[flag] = true; continue; }
+    const v = args[i + 1];
+    if (v === undefined) { sink.error(a.pos, `virtual address ${item.keyword}: '${a.text}' is missing a value or unknown`); break; }
+    i++;
+    switch (a.text) {
+      case 'brd': case 'broadcast':
+        if (v.text === '+' || v.text === '-') vip.broadcast = v.text;
+        else if (ipFamily(v.text) === 4) vip.broadcast = canonicalIp(v.text);
+        else sink.error(v.pos, `invalid broadcast address '${v.text}'`);
+        break;
+      case 'dev': vip.dev = v.text; break;
+      case 'label': vip.label = v.text; break;
+      case 'scope':
+        if (SCOPES.includes(v.text) || parseIntStrict(v.text) !== null) vip.scope = v.text;
+        else sink.error(v.pos, `Invalid scope '${v.text}' specified for ${item.keyword} - ignoring`);
+        break;
+      case 'peer': {
+        const pp = parsePrefixed(v.text);
+        if (pp && pp.family === p.family) vip.peer = pp.address;
+        else sink.error(v.pos, `Invalid peer address '${v.text}'`);
+        break;
+      }
+      case 'preferred_lft':
+        if (v.text === 'forever') vip.preferredLft = 'forever';
+        else if (parseIntStrict(v.text) !== null && Number(v.text) >= 0) vip.preferredLft = Number(v.text);
+        else sink.error(v.pos, `Invalid preferred_lft '${v.text}'`);
+        break;
+      case 'track_group': break; // static addresses only; the group is not implemented
+      default:
+        sink.warning(a.pos, `Unknown configuration entry '${a.text}' for ip address - ignoring`);
+        i--;
+    }
+  }
+  return vip as unknown as VirtualAddress;
+}
+
+/** Routes and rules: keep the words, note family and no_track. */
+export function parseRouteOrRule(item: Node, kind: 'route' | 'rule', sink: DiagnosticSink): RouteOrRule | null {
+  const words = [item.keyword, ...item.args.map((a) => a.text)];
+  let family: Family | null = null;
+  for (const w of words) {
+    if (w.includes('.') || w.includes(':')) {
+      const slash = w.indexOf('/');
+      const f = ipFamily(slash < 0 ? w : w.slice(0, slash));
+      if (f !== null) { family ??= f; continue; }
+      if (/^\d+[.:]/.test(w) && kind === 'rule') { sink.error(item.pos, `Invalid rule address ${w}`); return null; }
+      if (/^[\d.]+\/?\d*$/.test(w)) { sink.error(item.pos, `VRRP parsed invalid IP ${w}. skipping IP...`); return null; }
+    }
+  }
+  if (kind === 'rule' && !words.includes('preference') && !words.includes('prio') && !words.includes('priority')) {
+    sink.warning(item.pos, 'Rule has no preference specified - setting to 16384. This is probably not what you want.');
+  }
+  return { words: words.filter((w) => w !== 'no_track'), family, noTrack: words.includes('no_track'), where: where(item.pos) };
+}
+
+export function parseUnicastPeer(item: Node, sink: DiagnosticSink): UnicastPeer | null {
+  const address = canonicalIp(item.keyword);
+  if (address === null) { sink.error(item.pos, `unicast_peer: invalid IP address '${item.keyword}'`); return null; }
+  const peer = { address, minTtl: null as number | null, maxTtl: null as number | null };
+  for (let i = 0; i < item.args.length; i += 2) {
+    const k = item.args[i]!;
+    const v = item.args[i + 1];
+    const n = v ? parseIntStrict(v.text) : null;
+    if ((k.text !== 'min_ttl' && k.text !== 'max_ttl') || n === null || n < 0 || n > 255) {
+      sink.error(k.pos, `unicast_peer ${item.keyword}: invalid option '${k.text}${v ? ' ' + v.text : ''}'`);
+      break;
+    }
+    if (k.text === 'min_ttl') peer.minTtl = n; else peer.maxTtl = n;
+  }
+  return peer;
+}

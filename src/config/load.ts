@@ -1,0 +1,83 @@
+// The IO edge of config/: files, globs and host facts for the pure checker.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { checkConfig, type CheckResult } from './check.ts';
+import { globToRegExp, hasGlobMagic, type ConfigReader } from './source.ts';
+import type { CheckEnv } from './validate-env.ts';
+
+/** csh-style {a,b} expansion, as glibc's GLOB_BRACE does. */
+export function expandBraces(pattern: string): string[] {
+  const open = pattern.indexOf('{');
+  if (open < 0) return [pattern];
+  let depth = 0;
+  const commas: number[] = [];
+  for (let i = open; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) {
+      const parts: string[] = [];
+      let from = open + 1;
+      for (const k of [...commas, i]) { parts.push(pattern.slice(from, k)); from = k + 1; }
+      const head = pattern.slice(0, open);
+      const tail = pattern.slice(i + 1);
+      return parts.flatMap((p) => expandBraces(head + p + tail));
+    } else if (c === ',' && depth === 1) commas.push(i);
+  }
+  return [pattern];
+}
+
+function globOne(pattern: string): string[] {
+  const segments = pattern.split('/').filter((s, i) => s !== '' || i === 0);
+  let paths = [pattern.startsWith('/') ? '/' : '.'];
+  for (const seg of segments.slice(pattern.startsWith('/') ? 1 : 0)) {
+    const next: string[] = [];
+    for (const dir of paths) {
+      const join = (name: string) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
+      if (!hasGlobMagic(seg)) { if (existsSync(join(seg))) next.push(join(seg)); continue; }
+      let names: string[] = [];
+      try { names = readdirSync(dir); } catch { continue; }
+      const re = globToRegExp(seg);
+      for (const n of names.sort()) if (re.test(n) && (seg.startsWith('.') || !n.startsWith('.'))) next.push(join(n));
+    }
+    paths = next;
+  }
+  return paths.filter((p) => { try { return statSync(p).isFile(); } catch { return false; } });
+}
+
+export const fsReader: ConfigReader = {
+  read(path) {
+    try { return readFileSync(path, 'utf8'); } catch { return null; }
+  },
+  glob(pattern) {
+    return [...new Set(expandBraces(pattern).flatMap(globOne))];
+  },
+};
+
+function passwdUsers(): Set<string> {
+  try {
+    return new Set(readFileSync('/etc/passwd', 'utf8').split('\n').map((l) => l.split(':')[0]!).filter(Boolean));
+  } catch { return new Set(); }
+}
+
+/** Host facts as seen from this process's network namespace. */
+export function hostEnv(): CheckEnv {
+  const users = passwdUsers();
+  return {
+    interfaceExists: (name) => !name.includes('/') && existsSync(`/sys/class/net/${name}`),
+    userExists: (name) => users.has(name) || /^\d+$/.test(name),
+    scriptFound: (argv0) => {
+      const isFile = (p: string) => { try { return statSync(p).isFile(); } catch { return false; } };
+      if (argv0.includes('/')) return isFile(argv0);
+      return (process.env['PATH'] ?? '/usr/bin:/bin').split(':').some((dir) => dir !== '' && isFile(`${dir}/${argv0}`));
+    },
+  };
+}
+
+/** keepalived's default config id: the host name up to the first dot. */
+export function defaultConfigId(): string {
+  return hostname().split('.')[0] ?? '';
+}
+
+export function loadAndCheck(path: string, configId: string | null): CheckResult {
+  return checkConfig(path, fsReader, { configId: configId ?? defaultConfigId(), env: hostEnv() });
+}

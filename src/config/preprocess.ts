@@ -1,0 +1,151 @@
+// Line-level features of keepalived.conf, applied in file order before the
+// block structure is built: include (with globs), @ID / @^ID conditional
+// lines, $NAME=value definitions (multi-line with trailing '\'), $NAME and
+// ${NAME} substitution, and ~SEQ(var, start, step, end) repetition.
+import type { DiagnosticSink, SourcePos } from './diagnostics.ts';
+import { splitLines, tokenize, type LogicalLine, type Word } from './lexer.ts';
+import { dirname, hasGlobMagic, resolvePath, type ConfigReader } from './source.ts';
+
+export interface Line {
+  readonly words: readonly Word[];
+  readonly pos: SourcePos;
+}
+
+export interface PreprocessOptions {
+  /** -i/--config-id; keepalived defaults it to the short host name. */
+  readonly configId: string | null;
+}
+
+const MAX_INCLUDE_DEPTH = 32; // keepalived stops at a similar depth; also breaks cycles
+const MAX_SUBST_DEPTH = 32;
+const MAX_SEQ_COUNT = 100_000;
+const INCLUDE_RE = /^include([rmwba]?)\s+(.+)$/;
+const DEF_RE = /^\$([A-Za-z_][A-Za-z0-9_]*)=(.*)$/;
+const SEQ_RE = /^~SEQ(x?)\s*\(([^)]*)\)\s*(.*)$/;
+
+interface Definition {
+  readonly lines: readonly string[]; // one entry for a single-line definition
+  readonly multiline: boolean;
+}
+
+class Preprocessor {
+  readonly out: Line[] = [];
+  private readonly defs = new Map<string, Definition>();
+
+  constructor(
+    private readonly reader: ConfigReader,
+    private readonly sink: DiagnosticSink,
+    private readonly options: PreprocessOptions,
+  ) {}
+
+  file(path: string, depth: number, from: SourcePos | null, strict: boolean): void {
+    const text = this.reader.read(path);
+    if (text === null) {
+      const msg = `Config files missing '${path}'.`;
+      if (from === null) this.sink.error(null, `Unable to read configuration file ${path}`, 'fatal');
+      else if (strict) this.sink.error(from, msg, 'fatal');
+      else this.sink.warning(from, msg, 'none'); // keepalived's plain include only logs this
+      return;
+    }
+    const lines = splitLines(text, path, this.sink);
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      const inc = INCLUDE_RE.exec(line.text);
+      if (inc) { this.include(inc[2]!.trim(), inc[1] !== '', line.pos, dirname(path), depth); continue; }
+      const def = DEF_RE.exec(line.text);
+      if (def && line.continued && def[2]!.trim() === '') {
+        const body: string[] = [];
+        while (i + 1 < lines.length) {
+          const next = lines[++i]!;
+          if (next.text !== '') body.push(next.text);
+          if (!next.continued) break;
+        }
+        this.defs.set(def[1]!, { lines: body, multiline: true });
+        continue;
+      }
+      this.line(line.text, line.pos, 0);
+    }
+  }
+
+  private include(pattern: string, strict: boolean, pos: SourcePos, dir: string, depth: number): void {
+    if (depth >= MAX_INCLUDE_DEPTH) { this.sink.error(pos, `include nesting deeper than ${MAX_INCLUDE_DEPTH} (a loop?)`, 'fatal'); return; }
+    const words = tokenize(this.substitute(pattern), pos.col).map((w) => w.text);
+    for (const w of words) {
+      const full = resolvePath(dir, w);
+      if (!hasGlobMagic(full)) { this.file(full, depth + 1, pos, strict); continue; }
+      const matches = this.reader.glob(full);
+      if (matches.length === 0) {
+        if (strict) this.sink.error(pos, `No config files matched '${full}'.`, 'fatal');
+        else this.sink.note(pos, `include pattern '${full}' matched no files`);
+      }
+      for (const m of matches) this.file(m, depth + 1, pos, strict);
+    }
+  }
+
+  private line(text: string, pos: SourcePos, depth: number): void {
+    if (depth > MAX_SUBST_DEPTH) { this.sink.error(pos, 'definitions nest too deeply (recursive $NAME?)'); return; }
+    let body = text;
+    if (body.startsWith('@')) {
+      const m = /^@(\^?)(\S*)\s*(.*)$/.exec(body)!;
+      const matches = m[2] === this.options.configId;
+      if ((m[1] === '^') === matches) return;
+      body = m[3]!;
+      if (body === '') return;
+    }
+    const seq = SEQ_RE.exec(body);
+    if (seq) { this.seq(seq, pos, depth); return; }
+    const def = DEF_RE.exec(body);
+    if (def) { this.defs.set(def[1]!, { lines: [def[2]!], multiline: false }); return; }
+    if (body.includes('$')) {
+      const whole = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(body);
+      const ml = whole ? this.defs.get(whole[1]!) : undefined;
+      if (ml?.multiline) { for (const l of ml.lines) this.line(l, pos, depth + 1); return; }
+      const replaced = this.substitute(body);
+      if (replaced !== body) { this.line(replaced, pos, depth + 1); return; }
+    }
+    const lead = text.length - text.trimStart().length;
+    const words = tokenize(body, pos.col + lead + (text.length - lead - body.length));
+    if (words.length > 0) this.out.push({ words, pos });
+  }
+
+  /** One pass of substitution; keepalived leaves unknown names as they are. */
+  private substitute(text: string): string {
+    return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)(?=\s|$)/g, (all, braced?: string, bare?: string) => {
+      const d = this.defs.get((braced ?? bare)!);
+      return d ? d.lines.join(' ') : all;
+    });
+  }
+
+  private seq(m: RegExpExecArray, pos: SourcePos, depth: number): void {
+    const parts = this.substitute(m[2]!).split(',').map((s) => s.trim());
+    const name = parts[0] ?? '';
+    const nums = parts.slice(1).map((s) => Number(s));
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || nums.length < 1 || nums.length > 3 || nums.some((n) => !Number.isInteger(n))) {
+      this.sink.error(pos, `Invalid ~SEQ definition '${m[0]}'`);
+      return;
+    }
+    let start: number, step: number, end: number;
+    if (nums.length === 1) { end = nums[0]!; start = end < 0 ? -1 : 1; step = end < 1 ? -1 : 1; }
+    else if (nums.length === 2) { start = nums[0]!; end = nums[1]!; step = start <= end ? 1 : -1; }
+    else { start = nums[0]!; step = nums[1]!; end = nums[2]!; }
+    if (step === 0 || (step > 0 ? start > end : start < end) || Math.abs((end - start) / step) > MAX_SEQ_COUNT) {
+      this.sink.error(pos, `Invalid ~SEQ values '${m[0]}'`);
+      return;
+    }
+    const saved = this.defs.get(name);
+    for (let v = start; step > 0 ? v <= end : v >= end; v += step) {
+      this.defs.set(name, { lines: [m[1] === 'x' ? v.toString(16) : String(v)], multiline: false });
+      this.line(m[3]!, pos, depth + 1);
+    }
+    if (saved) this.defs.set(name, saved); else this.defs.delete(name);
+  }
+}
+
+/** Reads `mainPath` and everything it includes into a flat list of word lines. */
+export function preprocess(mainPath: string, reader: ConfigReader, sink: DiagnosticSink, options: PreprocessOptions): Line[] {
+  const p = new Preprocessor(reader, sink, options);
+  p.file(mainPath, 0, null, false);
+  return p.out;
+}
+
+export type { LogicalLine };

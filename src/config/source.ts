@@ -1,0 +1,55 @@
+// What the pure parser needs from the outside world: file text and glob
+// expansion. load.ts implements it over node:fs; tests pass an in-memory map.
+
+export interface ConfigReader {
+  /** File text, or null if it cannot be read. */
+  read(path: string): string | null;
+  /** Sorted paths matching an absolute glob pattern ([] if none). */
+  glob(pattern: string): string[];
+}
+
+export function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  if (i < 0) return '.';
+  return i === 0 ? '/' : path.slice(0, i);
+}
+
+/** Resolves `path` against directory `base` (no symlink or '..' folding: the OS does that). */
+export function resolvePath(base: string, path: string): string {
+  if (path.startsWith('/')) return path;
+  return base.endsWith('/') ? base + path : `${base}/${path}`;
+}
+
+/** An in-memory reader, for tests and for callers that already hold the text. */
+export function memoryReader(files: Readonly<Record<string, string>>): ConfigReader {
+  return {
+    read: (path) => files[path] ?? null,
+    glob: (pattern) => {
+      const re = globToRegExp(pattern);
+      return Object.keys(files).filter((p) => re.test(p)).sort();
+    },
+  };
+}
+
+/** One path segment's glob (*, ?, [...]) as a RegExp; '/' is never matched by a wildcard. */
+export function globToRegExp(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 2);
+      if (end < 0) { re += '\\['; continue; }
+      let body = pattern.slice(i + 1, end);
+      if (body.startsWith('!')) body = '^' + body.slice(1);
+      re += `[${body.replace(/\\/g, '\\\\')}]`;
+      i = end;
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+export function hasGlobMagic(pattern: string): boolean {
+  return /[*?[]/.test(pattern);
+}

@@ -1,0 +1,80 @@
+// Checks that need the host: interface names, script users, and keepalived's
+// script security rule. The facts arrive through CheckEnv (load.ts builds it),
+// so this file stays pure.
+import type { DiagnosticSink } from './diagnostics.ts';
+import type { Config, NotifyScripts, ScriptCommand } from './model.ts';
+
+export interface CheckEnv {
+  interfaceExists(name: string): boolean;
+  userExists(name: string): boolean;
+  /** keepalived's test: the command's file exists (bare names are searched in PATH). */
+  scriptFound(argv0: string): boolean;
+}
+
+const DEFAULT_SCRIPT_USER = 'keepalived_script';
+
+function notifyScripts(n: NotifyScripts): ScriptCommand[] {
+  return [n.master, n.backup, n.fault, n.stop, n.deleted, n.any, n.masterRxLowerPri].filter((s): s is ScriptCommand => s !== null);
+}
+
+export function allScripts(c: Config): ScriptCommand[] {
+  const out: ScriptCommand[] = [];
+  for (const s of c.scripts) if (s.script) out.push(s.script);
+  for (const i of c.instances) out.push(...notifyScripts(i.notify));
+  for (const g of c.syncGroups) out.push(...notifyScripts(g.notify));
+  for (const f of [c.global.notifyFifo, c.global.vrrpNotifyFifo]) if (f?.script) out.push(f.script);
+  return out;
+}
+
+function checkInterfaces(c: Config, env: CheckEnv, sink: DiagnosticSink): boolean {
+  let missing = false;
+  const warn = (where: { file: string; line: number }, msg: string) => { missing = true; sink.warning({ ...where, col: 1 }, msg); };
+  for (const i of c.instances) {
+    if (i.interface !== null && !env.interfaceExists(i.interface)) warn(i.where, `WARNING - interface ${i.interface} for vrrp_instance ${i.name} doesn't exist`);
+    for (const t of i.tracks) {
+      if (t.kind === 'interface' && !env.interfaceExists(t.name)) warn(t.where, `(${i.name}) tracked interface ${t.name} doesn't exist`);
+    }
+    for (const a of [...i.virtualAddresses, ...i.excludedAddresses]) {
+      if (a.dev !== null && !env.interfaceExists(a.dev)) warn(a.where, `WARNING - interface ${a.dev} for ip address ${a.address} doesn't exist`);
+    }
+    for (const r of i.virtualRoutes) checkRouteDev(r, env, warn);
+  }
+  for (const a of c.staticAddresses) {
+    if (a.dev === null) sink.error({ ...a.where, col: 1 }, `Static address ${a.address} requires either an interface or a default interface`, 'fatal');
+    else if (!env.interfaceExists(a.dev)) warn(a.where, `WARNING - interface ${a.dev} for ip address ${a.address} doesn't exist`);
+  }
+  for (const r of c.staticRoutes) checkRouteDev(r, env, warn);
+  if (missing) sink.error(null, 'Non-existent interface specified in configuration', 'fatal');
+  return missing;
+}
+
+function checkRouteDev(r: { words: readonly string[]; where: { file: string; line: number } }, env: CheckEnv, warn: (w: { file: string; line: number }, m: string) => void): void {
+  const i = r.words.indexOf('dev');
+  const dev = i >= 0 ? r.words[i + 1] : undefined;
+  if (dev !== undefined && !env.interfaceExists(dev)) warn(r.where, `WARNING - interface ${dev} for VROUTE nexthop doesn't exist`);
+}
+
+function checkScriptSecurity(c: Config, env: CheckEnv, sink: DiagnosticSink, interfacesMissing: boolean): void {
+  if (c.instances.length === 0) return; // keepalived checks scripts only when it has instances
+  // keepalived raises the violation only for scripts it finds on disk; a
+  // "</path" command only tests that a file opens and is never executed.
+  const scripts = allScripts(c).filter((s) => !/^<\s*\//.test(s.argv[0]!) && env.scriptFound(s.argv[0]!));
+  if (scripts.length === 0) return;
+  if (!c.global.enableScriptSecurity) {
+    // keepalived stops before this check when an interface is missing, so the exit status stays 5 then.
+    sink.error(null, 'SECURITY VIOLATION - scripts are being executed but script_security not enabled.', interfacesMissing ? 'config' : 'security');
+    return;
+  }
+  const user = c.global.scriptUser ?? DEFAULT_SCRIPT_USER;
+  if (!env.userExists(user)) {
+    sink.error(null, `Unable to set default user ${user} for scripts - they will not run`);
+  }
+  for (const s of scripts) {
+    if (s.user !== null && !env.userExists(s.user)) sink.error(null, `Unknown user ${s.user} for script ${s.command}`);
+  }
+}
+
+export function checkEnvironment(c: Config, env: CheckEnv, sink: DiagnosticSink): void {
+  const interfacesMissing = checkInterfaces(c, env, sink);
+  checkScriptSecurity(c, env, sink, interfacesMissing);
+}

@@ -1,0 +1,145 @@
+// Draft → Config: fills inherited defaults, derives family and version, and
+// reports what keepalived reports (same wording where it has one).
+import { millis } from '../base/units.ts';
+import type { DiagnosticSink } from './diagnostics.ts';
+import type { Draft } from './keywords.ts';
+import type { InstanceDraft } from './keywords-instance.ts';
+import type { Config, GlobalDefs, SyncGroup, TrackFile, TrackProcess, VrrpInstance, VrrpScript } from './model.ts';
+import { resolveTracks, type TrackTargets } from './validate-refs.ts';
+import { checkInstanceSet } from './validate-set.ts';
+
+function finalizeScripts(d: Draft, sink: DiagnosticSink): VrrpScript[] {
+  const out: VrrpScript[] = [];
+  for (const s of d.scripts) {
+    if (s.script === null) { sink.warning({ ...s.where, col: 1 }, `No script set for vrrp_script ${s.name} - removing`); continue; }
+    const { timeoutSet, ...rest } = s;
+    out.push({ ...rest, timeoutMs: timeoutSet ? s.timeoutMs : s.intervalMs });
+  }
+  return out;
+}
+
+function finalizeTrackFiles(d: Draft, sink: DiagnosticSink): TrackFile[] {
+  return d.trackFiles.filter((f) => {
+    if (f.file === null) sink.warning({ ...f.where, col: 1 }, `No file set for track_file ${f.name} - removing`);
+    return f.file !== null;
+  });
+}
+
+function finalizeTrackProcesses(d: Draft, sink: DiagnosticSink): TrackProcess[] {
+  return d.trackProcesses.filter((p) => {
+    if (p.process.length === 0) sink.warning({ ...p.where, col: 1 }, `Process not specified for track process ${p.name} - removing`);
+    return p.process.length > 0;
+  });
+}
+
+function instanceFamily(i: InstanceDraft): 4 | 6 {
+  const first = i.vips[0] ?? i.evips[0];
+  if (first) return first.family;
+  if (i.nativeIpv6) return 6;
+  const src = i.unicastSrcIp ?? i.mcastSrcIp ?? i.unicastPeers[0]?.address ?? null;
+  return src !== null && src.includes(':') ? 6 : 4;
+}
+
+function finalizeInstance(i: InstanceDraft, g: GlobalDefs, targets: TrackTargets, order: (w: { file: string; line: number }) => number, sink: DiagnosticSink): VrrpInstance | null {
+  if (i.vrid === null) { sink.error(i.pos, `(${i.name}) the virtual router id must be set`); return null; }
+  const family = instanceFamily(i);
+  if (i.vips.length === 0) sink.warning(i.pos, `(${i.name}) No VIP specified; at least one is sensible`);
+  let version = i.version ?? g.vrrpVersion;
+  if (family === 6 && version === 2) {
+    if (i.version === 2) sink.warning(i.pos, `(${i.name}) cannot use IPv6 with VRRP version 2; setting version 3`);
+    version = 3;
+  }
+  let initialState = i.state?.value ?? 'BACKUP';
+  let preempt = i.preempt;
+  if (initialState === 'MASTER' && !preempt) {
+    sink.warning(i.nopreemptPos ?? i.pos, `(${i.name}) Warning - nopreempt will not work with initial state MASTER - clearing`);
+    preempt = true;
+  }
+  if (initialState === 'MASTER' && i.authType === 'ah') {
+    sink.warning(i.state!.pos, `(${i.name}) Initial state master is incompatible with AH authentication - clearing`);
+    initialState = 'BACKUP';
+  }
+  const auth = i.authType === null ? { type: 'none' as const } : { type: i.authType, password: i.authPass ?? '' };
+  if (auth.type !== 'none' && version === 3) sink.warning(i.pos, `(${i.name}) authentication is not supported by VRRP version 3 - ignoring`);
+  if (version === 2 && i.advertIntervalMs % 1000 !== 0) {
+    const rounded = Math.max(1000, Math.round(i.advertIntervalMs / 1000) * 1000);
+    sink.warning(i.advertPos ?? i.pos, `(${i.name}) Version 2 advertisement interval must be whole seconds - rounding to ${rounded / 1000}`);
+    i.advertIntervalMs = millis(rounded);
+  }
+  if (version === 3 && i.advertIntervalMs > 40950) {
+    sink.warning(i.advertPos ?? i.pos, `(${i.name}) VRRPv3 advertisement interval ${i.advertIntervalMs / 1000}s out of range - using 40.95`);
+    i.advertIntervalMs = millis(40950);
+  }
+  const strict = i.strictMode ?? g.strict;
+  const masterDelay = i.garpMasterDelayMs ?? g.garpMasterDelayMs;
+  const masterRepeat = i.garpMasterRepeat ?? g.garpMasterRepeat;
+  const refresh = i.garpMasterRefreshMs ?? g.garpMasterRefreshMs;
+  const {
+    pos: _p, vrid, state: _s, version: _v, accept, vips, evips, rawTracks, nopreemptPos: _n, priorityPos: _pp, advertPos: _a,
+    sawVipBlock: _sv, sawUnicastPeer: _su, authType: _at, authPass: _ap, ...rest
+  } = i;
+  return {
+    ...rest, family, vrid, version, initialState, preempt, auth,
+    virtualAddresses: vips, excludedAddresses: evips,
+    tracks: resolveTracks(i.name, rawTracks, targets, order, sink),
+    acceptMode: accept ?? !strict,
+    strictMode: strict,
+    garpMasterDelayMs: masterDelay,
+    garpMasterRepeat: masterRepeat,
+    garpMasterRefreshMs: refresh === 0 ? null : refresh,
+    garpMasterRefreshRepeat: i.garpMasterRefreshRepeat ?? g.garpMasterRefreshRepeat,
+    garpLowerPrioDelayMs: i.garpLowerPrioDelayMs ?? g.garpLowerPrioDelayMs ?? masterDelay,
+    garpLowerPrioRepeat: i.garpLowerPrioRepeat ?? g.garpLowerPrioRepeat ?? masterRepeat,
+    downTimerAdverts: i.downTimerAdverts ?? g.downTimerAdverts,
+    lowerPrioNoAdvert: i.lowerPrioNoAdvert ?? (g.lowerPrioNoAdvert || strict),
+    higherPrioSendAdvert: i.higherPrioSendAdvert ?? g.higherPrioSendAdvert,
+    checkUnicastSrc: i.checkUnicastSrc ?? (g.checkUnicastSrc || i.unicastPeers.some((p) => p.minTtl !== null || p.maxTtl !== null)),
+    skipCheckAdvAddr: i.skipCheckAdvAddr ?? g.skipCheckAdvAddr,
+    smtpAlert: i.smtpAlert ?? g.smtpAlertVrrp ?? g.smtpAlert,
+    syncGroup: null,
+  };
+}
+
+function finalizeSyncGroups(d: Draft, instances: VrrpInstance[], targets: TrackTargets, order: (w: { file: string; line: number }) => number, sink: DiagnosticSink): SyncGroup[] {
+  const byName = new Map(instances.map((i, idx) => [i.name, idx]));
+  const out: SyncGroup[] = [];
+  for (const g of d.syncGroups) {
+    const members: string[] = [];
+    for (const m of g.members) {
+      const idx = byName.get(m.name);
+      if (idx === undefined) { sink.warning(m.pos, `Virtual router ${m.name} specified in sync group ${g.name} doesn't exist - ignoring`); continue; }
+      const inst = instances[idx]!;
+      if (inst.syncGroup !== null) { sink.warning(m.pos, `(${m.name}) already a member of sync group ${inst.syncGroup} - ignoring`); continue; }
+      instances[idx] = { ...inst, syncGroup: g.name };
+      members.push(m.name);
+    }
+    if (members.length === 1) sink.warning(g.pos, `Sync group ${g.name} has only 1 virtual router(s) - this probably isn't what you want`);
+    const { pos: _p, rawTracks, members: _m, ...rest } = g;
+    out.push({ ...rest, members, tracks: resolveTracks(g.name, rawTracks, targets, order, sink) });
+  }
+  return out;
+}
+
+/** Builds the model. `order` ranks a position in reading order (for "defined later"). */
+export function validate(d: Draft, order: (w: { file: string; line: number }) => number, sink: DiagnosticSink): Config {
+  const global: GlobalDefs = { ...d.global };
+  const scripts = finalizeScripts(d, sink);
+  const trackFiles = finalizeTrackFiles(d, sink);
+  const trackProcesses = finalizeTrackProcesses(d, sink);
+  const targets: TrackTargets = {
+    script: new Map(scripts.map((s) => [s.name, s])),
+    file: new Map(trackFiles.map((f) => [f.name, f])),
+    process: new Map(trackProcesses.map((p) => [p.name, p])),
+  };
+  const instances: VrrpInstance[] = [];
+  for (const i of d.instances) {
+    const inst = finalizeInstance(i, global, targets, order, sink);
+    if (inst) instances.push(inst);
+  }
+  const syncGroups = finalizeSyncGroups(d, instances, targets, order, sink);
+  checkInstanceSet(instances, d, sink);
+  return {
+    global, scripts, trackFiles, trackProcesses, instances, syncGroups,
+    staticAddresses: d.staticAddresses, staticRoutes: d.staticRoutes, staticRules: d.staticRules,
+  };
+}

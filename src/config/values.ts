@@ -1,0 +1,128 @@
+// Value parsers for keyword arguments. Each reports its own diagnostic and
+// returns null on a bad value: an invalid value is an error, never a silent default.
+import { canonicalIp, parseIp, type Family } from '../base/ip.ts';
+import { millis, type Millis } from '../base/units.ts';
+import type { DiagnosticSink, SourcePos } from './diagnostics.ts';
+import type { Where } from './model.ts';
+import type { Arg, Node } from './parser.ts';
+import type { ScriptCommand } from './model.ts';
+
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export const where = (p: SourcePos): Where => ({ file: p.file, line: p.line });
+
+/** The argument at `index`, or a "missing parameter" error. */
+export function arg(node: Node, index: number, sink: DiagnosticSink): Arg | null {
+  const a = node.args[index];
+  if (a === undefined) {
+    sink.error(node.pos, `'${node.keyword}' is missing a parameter at word position ${index + 2}`);
+    return null;
+  }
+  return a;
+}
+
+export function parseIntStrict(text: string): number | null {
+  if (!/^[+-]?\d+$/.test(text)) return null;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+export function intArg(node: Node, index: number, min: number, max: number, sink: DiagnosticSink): number | null {
+  const a = arg(node, index, sink);
+  if (!a) return null;
+  const n = parseIntStrict(a.text);
+  if (n === null) { sink.error(a.pos, `${node.keyword}: invalid number '${a.text}'`); return null; }
+  if (n < min || n > max) { sink.error(a.pos, `${node.keyword}: number '${a.text}' outside range [${min}, ${max}]`); return null; }
+  return n;
+}
+
+/** keepalived <TIMER>: decimal seconds, microsecond resolution. */
+export function timerArg(node: Node, index: number, minS: number, maxS: number, sink: DiagnosticSink): Millis | null {
+  const a = arg(node, index, sink);
+  if (!a) return null;
+  if (!/^\d+(\.\d*)?$|^\.\d+$/.test(a.text)) { sink.error(a.pos, `${node.keyword}: invalid time '${a.text}'`); return null; }
+  const s = Number(a.text);
+  if (s < minS || s > maxS) { sink.error(a.pos, `${node.keyword}: time '${a.text}' outside range [${minS}, ${maxS}] seconds`); return null; }
+  return millis(Math.round(s * 1_000_000) / 1000);
+}
+
+/** keepalived <BOOL>; a bare keyword means true. */
+export function boolArg(node: Node, index: number, sink: DiagnosticSink): boolean | null {
+  const a = node.args[index];
+  if (a === undefined) return true;
+  const t = a.text.toLowerCase();
+  if (t === 'on' || t === 'true' || t === 'yes') return true;
+  if (t === 'off' || t === 'false' || t === 'no') return false;
+  sink.error(a.pos, `${node.keyword}: invalid boolean '${a.text}' (on|off|true|false|yes|no)`);
+  return null;
+}
+
+export function noExtraArgs(node: Node, count: number, sink: DiagnosticSink): void {
+  const extra = node.args[count];
+  if (extra) sink.warning(extra.pos, `${node.keyword}: extra parameter '${extra.text}' ignored`);
+}
+
+export function addressArg(node: Node, index: number, sink: DiagnosticSink): { address: string; family: Family } | null {
+  const a = arg(node, index, sink);
+  if (!a) return null;
+  return parseAddress(a, sink, node.keyword);
+}
+
+export function parseAddress(a: Arg, sink: DiagnosticSink, what: string): { address: string; family: Family } | null {
+  const p = parseIp(a.text);
+  if (!p) { sink.error(a.pos, `${what}: invalid IP address '${a.text}'`); return null; }
+  return { address: canonicalIp(a.text)!, family: p.family };
+}
+
+/** ADDRESS[/PREFIX]; the prefix defaults to the full length. */
+export function parsePrefixed(text: string): { address: string; family: Family; prefixLength: number } | null {
+  const slash = text.indexOf('/');
+  const addrText = slash < 0 ? text : text.slice(0, slash);
+  const p = parseIp(addrText);
+  if (!p) return null;
+  const max = p.family === 4 ? 32 : 128;
+  if (slash < 0) return { address: canonicalIp(addrText)!, family: p.family, prefixLength: max };
+  const len = parseIntStrict(text.slice(slash + 1));
+  if (len === null || len < 0 || len > max) return null;
+  return { address: canonicalIp(addrText)!, family: p.family, prefixLength: len };
+}
+
+/** keepalived splits a command on blanks; single quotes keep blanks in one argument. */
+export function splitCommand(command: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let quote = false;
+  for (const c of command) {
+    if (c === "'") { quote = !quote; inWord = true; continue; }
+    if (!quote && (c === ' ' || c === '\t')) { if (inWord) out.push(cur); cur = ''; inWord = false; continue; }
+    cur += c;
+    inWord = true;
+  }
+  if (inWord) out.push(cur);
+  return out;
+}
+
+/** `keyword COMMAND [user [group]]`: a quoted COMMAND may carry arguments. */
+export function scriptArg(node: Node, index: number, sink: DiagnosticSink): ScriptCommand | null {
+  const a = arg(node, index, sink);
+  if (!a) return null;
+  const argv = splitCommand(a.text);
+  if (argv.length === 0) { sink.error(a.pos, `${node.keyword}: empty script`); return null; }
+  const user = node.args[index + 1]?.text ?? null;
+  const group = node.args[index + 2]?.text ?? null;
+  noExtraArgs(node, index + 3, sink);
+  return { command: a.text, argv, user, group };
+}
+
+/** `weight N [reverse|noreverse|no_reverse]` starting at args[index]. */
+export function weightArgs(node: Node, index: number, min: number, max: number, sink: DiagnosticSink): { weight: number; reverse: boolean } | null {
+  const w = intArg(node, index, min, max, sink);
+  if (w === null) return null;
+  const r = node.args[index + 1];
+  if (r === undefined) return { weight: w, reverse: false };
+  if (r.text === 'reverse') return { weight: w, reverse: true };
+  if (r.text === 'noreverse' || r.text === 'no_reverse') return { weight: w, reverse: false };
+  sink.error(r.pos, `${node.keyword}: unknown weight option '${r.text}'`);
+  return { weight: w, reverse: false };
+}
