@@ -52,8 +52,8 @@ type SysctlKey = string; // path under /proc/sys
 export class VmacManager {
   readonly #nl: Rtnl;
   readonly #procSys: string;
-  /** Base interface name → number of our VMACs on it, and its original arp_ignore/arp_filter. */
-  readonly #bases = new Map<string, { refs: number; saved: Map<SysctlKey, string> }>();
+  /** Base interface name → our IPv4 VMACs on it, and its original arp_ignore/arp_filter. */
+  readonly #bases = new Map<string, { vmacs: Set<string>; saved: Map<SysctlKey, string> }>();
   #rpFilterSaved: Map<SysctlKey, string> | null = null;
 
   constructor(nl: Rtnl, opts: { procSys?: string } = {}) {
@@ -103,24 +103,26 @@ export class VmacManager {
     await this.#set(`net/ipv4/conf/${name}/accept_local`, '1');
     await this.#set(`net/ipv4/conf/${name}/rp_filter`, '0');
     await this.#set(`net/ipv4/conf/${name}/promote_secondaries`, '1');
-    await this.#holdBase(spec.baseIfname);
+    await this.#holdBase(spec.baseIfname, name);
   }
 
-  async #holdBase(baseIfname: string): Promise<void> {
+  async #holdBase(baseIfname: string, vmac: string): Promise<void> {
     const held = this.#bases.get(baseIfname);
-    if (held) { held.refs++; return; }
+    if (held) { held.vmacs.add(vmac); return; }
     const saved = new Map<SysctlKey, string>();
     for (const p of ['arp_ignore', 'arp_filter']) {
       const key = `net/ipv4/conf/${baseIfname}/${p}`;
       const was = await this.#get(key);
       if (was !== '1') { saved.set(key, was); await this.#set(key, '1'); }
     }
-    this.#bases.set(baseIfname, { refs: 1, saved });
+    this.#bases.set(baseIfname, { vmacs: new Set([vmac]), saved });
   }
 
-  async #releaseBase(baseIfname: string): Promise<void> {
+  async #releaseBase(baseIfname: string, vmac: string | null): Promise<void> {
     const held = this.#bases.get(baseIfname);
-    if (!held || --held.refs > 0) return;
+    if (!held) return;
+    if (vmac !== null) held.vmacs.delete(vmac);
+    if (vmac !== null && held.vmacs.size > 0) return;
     this.#bases.delete(baseIfname);
     for (const [key, v] of held.saved) await this.#set(key, v).catch(() => { /* base interface gone */ });
   }
@@ -159,7 +161,7 @@ export class VmacManager {
   async remove(spec: VmacSpec): Promise<'removed' | 'absent'> {
     const name = vmacName(spec);
     const link = await this.#nl.link(name);
-    if (spec.family === 4) await this.#releaseBase(spec.baseIfname);
+    if (spec.family === 4) await this.#releaseBase(spec.baseIfname, name);
     if (!link) return 'absent';
     if (link.kind !== 'macvlan') throw new NetlinkError('EPERM', 'RTM_DELLINK', `use_vmac: refusing to delete ${name}, not a macvlan`);
     try {
@@ -173,11 +175,7 @@ export class VmacManager {
 
   /** Restores what we changed outside our VMACs: all/default/interface rp_filter and base arp_* values. */
   async close(): Promise<void> {
-    for (const base of [...this.#bases.keys()]) {
-      const held = this.#bases.get(base)!;
-      held.refs = 1;
-      await this.#releaseBase(base);
-    }
+    for (const base of [...this.#bases.keys()]) await this.#releaseBase(base, null);
     const saved = this.#rpFilterSaved;
     this.#rpFilterSaved = null;
     for (const [key, v] of saved ?? []) await this.#set(key, v).catch(() => { /* interface gone */ });
