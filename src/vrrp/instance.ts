@@ -83,7 +83,7 @@ export class Instance {
   setSyncGate(gate: SyncGate | null): void { this.#gate = gate; }
 
   handle(event: InstanceEvent, now: Millis): Action[] {
-    assert(now >= this.#lastNow, `${this.config.name}: time went backwards (${now} < ${this.#lastNow})`);
+    if (!(now >= this.#lastNow)) assert(false, `${this.config.name}: time went backwards (${now} < ${this.#lastNow})`);
     this.#lastNow = now;
     const out: Action[] = [];
     this.#out = out;
@@ -276,7 +276,7 @@ export class Instance {
   }
 
   #masterDownExpired(now: Millis): void {
-    assert(this.#state === 'BACKUP', `${this.config.name}: masterDown fired in ${this.#state}`);
+    if (this.#state !== 'BACKUP') assert(false, `${this.config.name}: masterDown fired in ${this.#state}`);
     this.#wantsMaster = true;
     if (this.#gate !== null && !this.#gate.canGoMaster(this)) {
       // keepalived: "Only sync to master if everyone wants to, i.e. prefer backup state to avoid thrashing".
@@ -320,7 +320,7 @@ export class Instance {
 
   #transition(to: VrrpState, reason: TransitionReason, now: Millis, masterDownMs?: Millis): void {
     const from = this.#state;
-    assert(isListedTransition(from, to, reason), `${this.config.name}: unlisted transition ${from} -> ${to} (${reason})`);
+    if (!isListedTransition(from, to, reason)) assert(false, `${this.config.name}: unlisted transition ${from} -> ${to} (${reason})`);
     this.#exit(from, to, now);
     this.#state = to;
     this.#out.push({ type: 'transition', from, to, reason, priority: this.#priority });

@@ -31,7 +31,7 @@ export class TimerTable {
   readonly #at = new Float64Array(TIMER_SLOTS.length).fill(UNARMED);
 
   set(slot: TimerSlot, at: Millis): void {
-    assert(Number.isFinite(at), `timer ${slot}: deadline must be finite`);
+    if (!Number.isFinite(at)) assert(false, `timer ${slot}: deadline must be finite`);
     this.#at[SLOT_INDEX[slot]] = at;
   }
 
