@@ -59,6 +59,8 @@ function writeV2Fields(advert: Advert, out: Uint8Array): void {
   out[4] = authType;
   out[5] = seconds;
   if (authType !== 1 || authData === '') return;
+  // The zero padding is not part of the password: a trailing NUL would not come back.
+  assert(authData.charCodeAt(authData.length - 1) !== 0, 'encodeAdvert: a PASS password cannot end in NUL');
   // PASS: the password, zero-padded to 8 bytes (RFC 2338 §5.3.10); ASCII
   // (every real config) skips the encoder's allocation.
   const at = out.length - AUTH_LEN;
@@ -134,7 +136,7 @@ export function decodeAdvert(bytes: Uint8Array, family: Family, ends: PacketEnds
     family,
     vrid: bytes[1]!,
     priority: bytes[2]!,
-    // v3: the top 4 bits are reserved, ignored on receive (RFC 9568 §5.2.7).
+    // v3: the top 4 bits are reserved, ignored on receive (RFC 9568 §5.2.6).
     advertIntervalCs: centis(version === 2 ? bytes[5]! * 100 : ((bytes[4]! & 0x0f) << 8) | bytes[5]!),
     addresses: readAddresses(bytes, family, count),
     authType: authType as AuthType,

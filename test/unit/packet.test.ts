@@ -158,6 +158,7 @@ test('encode asserts on adverts that cannot go on the wire (programmer errors)',
     { authType: 1, authData: 'x' }, // v3 has no auth
     { version: 2, authType: 1, authData: 'ninechars' },
     { version: 2, authType: 0, authData: 'x' },
+    { version: 2, authType: 1, authData: 'ab\0' }, // would decode as 'ab'
     { addresses: new Array<string>(256).fill('10.0.0.1') },
   ];
   for (const b of bad) assert.throws(() => encodeAdvert(advert(b), V4), { name: 'AssertionError' }, JSON.stringify(b));
