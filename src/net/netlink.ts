@@ -39,7 +39,8 @@ export function isNetlinkError(e: unknown, ...codes: string[]): e is NetlinkErro
   return e instanceof NetlinkError && (codes.length === 0 || codes.includes(e.errnoCode));
 }
 
-function mapError(e: unknown, syscall: string, what: string): NetlinkError {
+/** Maps whatever the package threw (or a native ErrnoException) to a NetlinkError. */
+export function mapError(e: unknown, syscall: string, what: string): NetlinkError {
   if (e instanceof NetlinkError) return e;
   const err = e as { message?: string; code?: unknown };
   const msg = String(err?.message ?? e);
