@@ -312,6 +312,9 @@ void RawSocket::OnPoll(uv_poll_t* handle, int status, int /*events*/) {
   Napi::Env env = self->Env();
   Napi::HandleScope scope(env);
   if (status < 0) {
+    // libuv does not stop a failing poll by itself; stop it so it cannot spin. The socket stays
+    // open (and referenced) until close(), which the 'receiveError' handler is expected to call.
+    uv_poll_stop(handle);
     self->Deliver(env, {ErrnoError(env, "uv_poll", -status).Value()});
     return;
   }
