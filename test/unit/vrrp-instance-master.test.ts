@@ -124,3 +124,15 @@ test('a priority change while MASTER is carried by the next advert', () => {
   const out = i.handle({ type: 'timeout' }, millis(i.deadline('advert')!));
   assert.equal(ofType(out, 'send')[0]!.advert.priority, 90);
 });
+
+test('the sent advert carries the v2 PASS password (first 8 bytes); v3 never carries auth', () => {
+  const v2 = master({ priority: 255, auth: { type: 'pass', password: 'longpassword' } });
+  const a2 = ofType(v2.handle({ type: 'timeout' }, millis(1000)), 'send')[0]!.advert;
+  assert.equal(a2.authType, 1);
+  assert.equal(a2.authData, 'longpass');
+  assert.equal(a2.advertIntervalCs, 100);
+  const v3 = master({ priority: 255, version: 3, auth: { type: 'pass', password: 'secret' } });
+  const a3 = ofType(v3.handle({ type: 'timeout' }, millis(1000)), 'send')[0]!.advert;
+  assert.equal(a3.authType, 0);
+  assert.equal(a3.authData, '');
+});
