@@ -13,10 +13,11 @@ export interface PathParams {
   readonly dupP: number;
   readonly reorderP: number;
   readonly reorderExtraMs: number; // uniform extra in [0, reorderExtraMs] for reordered frames
+  readonly corruptP: number; // one bit flipped; the receiver's codec must reject it (so it is loss too)
 }
 
 export const CLEAN_PATH: PathParams = {
-  lossP: 0, delayMinMs: 1, delayMeanMs: 0, jitterMs: 0, dupP: 0, reorderP: 0, reorderExtraMs: 0,
+  lossP: 0, delayMinMs: 1, delayMeanMs: 0, jitterMs: 0, dupP: 0, reorderP: 0, reorderExtraMs: 0, corruptP: 0,
 };
 
 /** The exponential tail is cut here (in means) so the convergence bound B stays finite. */
@@ -93,11 +94,11 @@ export class Lan {
 
   /** True when nothing on the segment is cut, detached or lossy. */
   isClean(): boolean {
-    return this.#blocked.every((b) => b === 0) && this.#attached.every((a) => a === 1) && this.#paths.every((p) => p.lossP === 0);
+    return this.#blocked.every((b) => b === 0) && this.#attached.every((a) => a === 1) && !this.lossy();
   }
 
   lossy(): boolean {
-    return this.#paths.some((p) => p.lossP > 0);
+    return this.#paths.some((p) => p.lossP > 0 || p.corruptP > 0);
   }
 
   maxDelayMs(): number {

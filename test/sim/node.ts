@@ -42,6 +42,8 @@ export class SimNode {
   router: Router | null = null;
   status: NodeStatus = 'down';
   linkUp = true;
+  /** Carrier state as the core was last told (differs from linkUp while stalled). */
+  linkReported = true;
   /** The kernel's address set on eth0 (VIPs only; the primary address is implicit). */
   readonly kernel = new Set<string>();
   /** The world's truth about each tracker, and what the core has been told since it started. */
@@ -123,10 +125,12 @@ export class SimNode {
     this.trackerReported.clear();
     this.lastLocalNow = -Infinity;
     for (const c of this.configs) this.notified.set(c.name, 'INIT');
+    // The daemon reads carrier state from netlink before it starts the instances.
+    this.linkReported = true;
+    if (!this.linkUp) this.reportLink();
     this.step('start', (r, now) => r.start(now));
     // The tracker runners report their first results right after start-up.
     for (const [id, up] of this.trackerTruth) this.reportTracker(id, up);
-    if (!this.linkUp) this.step('link down', (r, now) => r.interface('eth0', false, now));
   }
 
   reportTracker(id: string, up: boolean): void {
@@ -134,6 +138,13 @@ export class SimNode {
     if (!this.running || this.stalled) return; // reported when the stall ends
     this.trackerReported.set(id, up);
     this.step(`tracker ${id} ${up ? 'up' : 'down'}`, (r, now) => r.tracker(id, up, now));
+  }
+
+  reportLink(): void {
+    if (!this.running || this.stalled || this.linkReported === this.linkUp) return;
+    const up = this.linkUp;
+    this.linkReported = up;
+    this.step(`link ${up ? 'up' : 'down'}`, (r, now) => r.interface('eth0', up, now));
   }
 
   /** Power loss: the process and the kernel's addresses are gone. */

@@ -36,7 +36,7 @@ export function checkStep(
     if (inst.effectivePriority !== exp.priority && !(cfg.priority === 255 && inst.effectivePriority === 254)) {
       fail(`${cfg.name}: effective priority ${inst.effectivePriority}, expected ${exp.priority} from trackers ${JSON.stringify([...node.trackerReported])}`);
     }
-    const ownFault = exp.fault || !node.linkUp;
+    const ownFault = exp.fault || !node.linkReported;
     if (ownFault && state !== 'FAULT' && state !== 'STOP' && state !== 'INIT') fail(`${cfg.name}: faulted (trackers/link) but ${state}`);
     checkTimers(node, inst.config.name, state, (s) => inst.deadline(s), inst.masterAdverIntervalMs, exp.priority, localNow, cause === 'timer' || cause === 'late timers', fail);
   }

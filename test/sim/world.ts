@@ -27,8 +27,6 @@ export interface WorldOptions {
   readonly nodes: readonly NodeSpec[];
   readonly path?: PathParams;
   readonly traceSize?: number;
-  /** Corrupt one bit of a frame with this probability (receivers must reject it). */
-  readonly corruptP?: number;
 }
 
 type SimEvent =
@@ -63,7 +61,6 @@ export class World implements NodeEnv {
   readonly #queue = new EventQueue<SimEvent>();
   #now = 0;
   #observer: WorldObserver | null = null;
-  readonly #corruptP: number;
   readonly #corruptPrng: Prng;
   readonly stats = { events: 0, framesSent: 0, framesDelivered: 0, corrupted: 0, steps: 0 };
 
@@ -72,7 +69,6 @@ export class World implements NodeEnv {
     this.prng = new Prng(o.seed);
     this.lan = new Lan(o.nodes.length, this.prng.fork(), o.path ?? CLEAN_PATH);
     this.trace = new Trace(o.traceSize ?? 200);
-    this.#corruptP = o.corruptP ?? 0;
     this.#corruptPrng = this.prng.fork();
     this.nodes = o.nodes.map((spec, i) => {
       const clock = new NodeClock(spec.clockRate ?? 1, this.prng.int(0, 1e9));
@@ -156,7 +152,7 @@ export class World implements NodeEnv {
     for (let to = 0; to < this.nodes.length; to++) {
       if (to === node.id) continue;
       for (const delayMs of this.lan.fates(node.id, to)) {
-        const corrupted = this.#corruptPrng.chance(this.#corruptP);
+        const corrupted = this.#corruptPrng.chance(this.lan.path(node.id, to).corruptP);
         const frame: Frame = { from: node.id, bytes: corrupted ? flipBit(bytes, this.#corruptPrng) : bytes, family: cfg.family, ends, sent: advert, corrupted };
         this.#queue.push(this.#now + delayMs, { kind: 'frame', to, frame });
       }
@@ -249,6 +245,7 @@ export class World implements NodeEnv {
     // master-down fires before the queued adverts that would have prevented it.
     n.step('late timers', (r, now) => r.timeout(now));
     for (const [id, up] of n.trackerTruth) if (n.trackerReported.get(id) !== up) n.reportTracker(id, up);
+    n.reportLink();
     const queued = n.inbox;
     n.inbox = [];
     for (const f of queued) if (n.running && !n.stalled) this.#receive(n, f);
@@ -299,7 +296,7 @@ export class World implements NodeEnv {
     this.#fault(`link ${n.name} ${up ? 'up' : 'down'}`);
     n.linkUp = up;
     this.lan.setAttached(i, up);
-    if (n.running && !n.stalled) n.step(`link ${up ? 'up' : 'down'}`, (r, now) => r.interface('eth0', up, now));
+    n.reportLink();
   }
 
   partition(groups: readonly (readonly number[])[], symmetric = true): void {
@@ -313,7 +310,7 @@ export class World implements NodeEnv {
   }
 
   setPaths(p: PathParams): void {
-    this.#fault(`paths loss ${p.lossP} delay ${p.delayMinMs}+${p.delayMeanMs}`);
+    this.#fault(`paths loss ${p.lossP} corrupt ${p.corruptP} delay ${p.delayMinMs}+${p.delayMeanMs}`);
     this.lan.setAllPaths(p);
   }
 
@@ -337,6 +334,11 @@ export class World implements NodeEnv {
       if (cfg) out.push({ node, cfg, state: node.running ? node.stateOf(cfg.name) : null });
     }
     return out;
+  }
+
+  /** When the last running stall ends (global ms), or now. */
+  stallsOverAtMs(): number {
+    return Math.max(this.#now, ...this.nodes.map((n) => (n.running ? n.stalledUntilMs : 0)));
   }
 
   mastersOf(vrid: number): SimNode[] {

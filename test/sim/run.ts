@@ -1,0 +1,71 @@
+// One seed, start to finish: draw a swarm, start the routers, run the safety
+// phase (faults), heal, run the liveness phase, and report. Used by the CLI
+// (vopr.ts), the property test and the benchmark.
+import { World, SimFailure } from './world.ts';
+import { Checker } from './checkers.ts';
+import { drawSwarm, type SwarmOverrides } from './swarm.ts';
+import { scheduleFaults, healEverything, type FaultPlan } from './faults.ts';
+import { Prng } from './prng.ts';
+
+export interface RunOptions extends SwarmOverrides {
+  readonly traceSize?: number;
+  /** Quiet advert intervals after convergence during which no transition may happen. */
+  readonly quietIntervals?: number;
+}
+
+export interface RunResult {
+  readonly seed: number;
+  readonly ok: boolean;
+  readonly failure: string | null;
+  readonly trace: string;
+  readonly simulatedMs: number;
+  readonly routerMs: number; // Σ over routers of simulated time they existed
+  readonly world: World;
+  readonly checker: Checker;
+}
+
+export function runSeed(seed: number, o: RunOptions = {}): RunResult {
+  const swarm = drawSwarm(seed, o);
+  const world = new World({ seed, nodes: swarm.nodes, path: swarm.path, traceSize: o.traceSize ?? 200 });
+  const checker = new Checker(world);
+  const prng = new Prng(seed ^ 0x5eed);
+  const plan: FaultPlan = {
+    gapMs: swarm.faultGapMs,
+    count: swarm.faultCount,
+    path: swarm.path,
+    trackerIds: swarm.trackerIds,
+    stallScaleMs: swarm.maxIntervalMs * 4,
+  };
+  let failure: string | null = null;
+  try {
+    world.nodes.forEach((n, i) => world.at(prng.int(0, swarm.maxIntervalMs), `boot ${n.name}`, () => world.start(i)));
+    const safetyEndMs = scheduleFaults(world, prng, plan, swarm.maxIntervalMs) + swarm.faultGapMs;
+    world.runUntil(safetyEndMs);
+    world.at(safetyEndMs, 'liveness: heal everything', () => healEverything(world, plan));
+    world.runUntil(safetyEndMs);
+    const quietMs = (o.quietIntervals ?? 10) * swarm.maxIntervalMs;
+    const refreshMs = Math.max(0, ...swarm.nodes.flatMap((n) => n.instances.map((c) => c.garp.masterRefreshMs ?? 0)));
+    const endMs = world.stallsOverAtMs() + checker.settleBoundMs() + refreshMs + quietMs + 100;
+    world.runUntil(endMs);
+    if (!checker.converged) world.fail(`liveness: not converged ${endMs - safetyEndMs}ms after the heal`);
+  } catch (e) {
+    if (!(e instanceof SimFailure) && !(e instanceof Error)) throw e;
+    failure = e instanceof SimFailure ? e.message : `${e.name}: ${e.message}\n${e.stack ?? ''}`;
+  }
+  const simulatedMs = world.now;
+  return {
+    seed,
+    ok: failure === null,
+    failure,
+    trace: failure === null ? '' : world.trace.format(),
+    simulatedMs,
+    routerMs: simulatedMs * world.nodes.length,
+    world,
+    checker,
+  };
+}
+
+export function rerunCommand(seed: number, o: RunOptions = {}): string {
+  const extra = [o.routers !== undefined ? `--routers ${o.routers}` : '', o.faults !== undefined ? `--faults ${o.faults}` : ''].filter(Boolean).join(' ');
+  return `node --import tsx test/sim/vopr.ts --seed ${seed}${extra ? ' ' + extra : ''}`;
+}
