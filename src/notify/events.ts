@@ -20,24 +20,25 @@ export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED';
 export type FifoWord = NotifyState | 'MASTER_RX_LOWER_PRI' | 'MASTER_PRIORITY' | 'BACKUP_PRIORITY';
 export type NotifySubject = 'INSTANCE' | 'GROUP';
 
-/** A configured script: argv already split (notify/command-line.ts), optional user/group. */
+/** A configured script: argv already split (notify/command-line.ts), optional user/group.
+ * Structurally compatible with config/model.ts ScriptCommand, so NotifyScripts can be passed as is. */
 export interface NotifyScript {
   readonly argv: readonly string[];
-  readonly user?: string;
-  readonly group?: string;
+  readonly user?: string | null;
+  readonly group?: string | null;
 }
 
 export interface InstanceNotifyConfig {
-  readonly master?: NotifyScript;
-  readonly backup?: NotifyScript;
-  readonly fault?: NotifyScript;
-  readonly stop?: NotifyScript;
+  readonly master?: NotifyScript | null;
+  readonly backup?: NotifyScript | null;
+  readonly fault?: NotifyScript | null;
+  readonly stop?: NotifyScript | null;
   /** notify_deleted given (with or without a script): report DELETED instead of FAULT. */
   readonly notifyDeleted?: boolean;
-  readonly deleted?: NotifyScript;
+  readonly deleted?: NotifyScript | null;
   /** The generic `notify` script. */
-  readonly any?: NotifyScript;
-  readonly masterRxLowerPri?: NotifyScript;
+  readonly any?: NotifyScript | null;
+  readonly masterRxLowerPri?: NotifyScript | null;
   /** notify_priority_changes (or the global vrrp_notify_priority_changes). */
   readonly priorityChanges?: boolean;
 }
@@ -72,12 +73,12 @@ export function genericArgv(script: NotifyScript, subject: NotifySubject, name: 
 function command(kind: NotifyCommand['kind'], state: FifoWord, script: NotifyScript, argv: readonly string[]): NotifyCommand {
   return {
     kind, state, argv,
-    ...(script.user !== undefined ? { user: script.user } : {}),
-    ...(script.group !== undefined ? { group: script.group } : {}),
+    ...(script.user != null ? { user: script.user } : {}),
+    ...(script.group != null ? { group: script.group } : {}),
   };
 }
 
-function stateScript(cfg: GroupNotifyConfig & { deleted?: NotifyScript }, state: NotifyState): NotifyScript | undefined {
+function stateScript(cfg: GroupNotifyConfig & { deleted?: NotifyScript | null }, state: NotifyState): NotifyScript | null | undefined {
   switch (state) {
     case 'MASTER': return cfg.master;
     case 'BACKUP': return cfg.backup;
@@ -87,7 +88,7 @@ function stateScript(cfg: GroupNotifyConfig & { deleted?: NotifyScript }, state:
   }
 }
 
-function plan(subject: NotifySubject, cfg: GroupNotifyConfig & { deleted?: NotifyScript }, name: string, state: NotifyState, priority: number): NotifyPlan {
+function plan(subject: NotifySubject, cfg: GroupNotifyConfig & { deleted?: NotifyScript | null }, name: string, state: NotifyState, priority: number): NotifyPlan {
   const commands: NotifyCommand[] = [];
   const own = stateScript(cfg, state);
   if (own) commands.push(command('state', state, own, own.argv));
