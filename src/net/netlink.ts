@@ -413,6 +413,7 @@ export type RtnlEventMap = {
   address: [AddressEvent];
   /** The kernel dropped notifications (ENOBUFS): the listener must re-read the state. */
   overrun: [];
+  /** A receive error other than ENOBUFS; an overrun follows it. */
   error: [NetlinkError];
 };
 
@@ -427,8 +428,10 @@ export class RtnlEvents extends TypedEmitter<RtnlEventMap> {
     sock.socket.on('message', (msgs) => { for (const m of msgs) this.#onMessage(m.type, m.data); });
     sock.socket.on('error', (e) => {
       const err = mapError(e, 'recvmsg', 'rtnetlink events');
-      if (err.errnoCode === 'ENOBUFS') this.emit('overrun');
-      else if (!this.emit('error', err)) throw err;
+      // Never throw from here (a native callback): after any receive error the
+      // safe reaction is the same as after an overrun, to re-read the state.
+      if (err.errnoCode !== 'ENOBUFS') this.emit('error', err);
+      this.emit('overrun');
     });
   }
 
