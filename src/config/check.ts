@@ -31,7 +31,7 @@ export function checkConfig(mainPath: string, reader: ConfigReader, options: Che
   const order = (w: { file: string; line: number }) => rank.get(`${w.file}:${w.line}`) ?? -1;
   const tree = parse(lines, sink);
   const draft = readDraft(tree, sink);
-  const config = validate(draft, order, sink);
+  const config = validate(draft, order, options.env, sink);
   if (options.env) checkEnvironment(config, options.env, sink);
   return { config, diagnostics: sink.list, exitStatus: exitStatus(sink.list) };
 }

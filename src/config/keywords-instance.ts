@@ -14,7 +14,7 @@ import { arg, intArg, noExtraArgs, parseIntStrict, scriptArg, where, type Mutabl
 type Inherited = 'garpMasterDelayMs' | 'garpMasterRepeat' | 'garpMasterRefreshMs' | 'garpMasterRefreshRepeat' |
   'garpLowerPrioDelayMs' | 'garpLowerPrioRepeat' | 'downTimerAdverts' | 'lowerPrioNoAdvert' | 'higherPrioSendAdvert' |
   'checkUnicastSrc' | 'skipCheckAdvAddr' | 'strictMode' | 'smtpAlert';
-type Derived = 'auth' | 'notify' | 'family' | 'version' | 'tracks' | 'syncGroup' | 'vrid' | 'initialState' | 'acceptMode' | 'virtualAddresses' | 'excludedAddresses';
+type Derived = 'auth' | 'notify' | 'interfaceWhere' | 'family' | 'version' | 'tracks' | 'syncGroup' | 'vrid' | 'initialState' | 'acceptMode' | 'virtualAddresses' | 'excludedAddresses';
 
 export type InstanceDraft = Mutable<Omit<VrrpInstance, Inherited | Derived>> & {
   [K in Inherited]: VrrpInstance[K] | null } & {
@@ -28,6 +28,8 @@ export type InstanceDraft = Mutable<Omit<VrrpInstance, Inherited | Derived>> & {
   rawTracks: RawTrack[];
   nopreemptPos: SourcePos | null;
   priorityPos: SourcePos | null;
+  interfacePos: SourcePos | null;
+  preemptDelayPos: SourcePos | null;
   advertPos: SourcePos | null;
   sawVipBlock: boolean;
   notify: Mutable<NotifyScripts>;
@@ -45,7 +47,7 @@ export function defaultInstance(name: string, pos: SourcePos): InstanceDraft {
     version: null, authType: null, authPass: null, vips: [], evips: [], virtualRoutes: [], virtualRules: [], rawTracks: [],
     unicastSrcIp: null, mcastSrcIp: null, mcastDstIp: null, unicastPeers: [], sawUnicastPeer: false, unicastTtl: 255,
     unicastFaultNoPeer: false, preempt: true, nopreemptPos: null, preemptDelayMs: millis(0), priorityPos: null,
-    advertPos: null, sawVipBlock: false,
+    advertPos: null, interfacePos: null, preemptDelayPos: null, sawVipBlock: false,
     garpMasterDelayMs: null, garpMasterRepeat: null, garpMasterRefreshMs: null, garpMasterRefreshRepeat: null,
     garpLowerPrioDelayMs: null, garpLowerPrioRepeat: null, downTimerAdverts: null, lowerPrioNoAdvert: null,
     higherPrioSendAdvert: null, checkUnicastSrc: null, skipCheckAdvAddr: null, strictMode: null, smtpAlert: null,
@@ -144,7 +146,7 @@ export const INSTANCE_SECTION: Section<InstanceDraft> = {
   name: 'vrrp_instance',
   keywords: {
     state,
-    interface: stringField('interface'),
+    interface: (node, d, sink) => { stringField<InstanceDraft>('interface')(node, d, sink); d.interfacePos = node.pos; },
     virtual_router_id: (node, d, sink) => {
       const n = intArg(node, 0, 1, 255, sink);
       if (n !== null) d.vrid = n;
@@ -189,7 +191,7 @@ export const INSTANCE_SECTION: Section<InstanceDraft> = {
     unicast_fault_no_peer: boolField('unicastFaultNoPeer', true),
     nopreempt: (node, d) => { d.preempt = false; d.nopreemptPos = node.pos; },
     preempt: (node, d) => { d.preempt = true; void node; },
-    preempt_delay: timerField('preemptDelayMs', 0, 1000),
+    preempt_delay: (node, d, sink) => { timerField<InstanceDraft>('preemptDelayMs', 0, 1000)(node, d, sink); d.preemptDelayPos = node.pos; },
     garp_master_delay: secondsField('garpMasterDelayMs', 0, 4294),
     garp_master_repeat: intField('garpMasterRepeat', 0, 0x7fffffff),
     garp_master_refresh: secondsField('garpMasterRefreshMs', 0, 4294),

@@ -17,11 +17,11 @@ export interface RawTrack {
   readonly reverse: boolean | null;
 }
 
-export type ScriptDraft = Mutable<VrrpScript> & { timeoutSet: boolean };
+export type ScriptDraft = Mutable<VrrpScript> & { timeoutSet: boolean; end: SourcePos };
 
-export function defaultScript(name: string, pos: SourcePos): ScriptDraft {
+export function defaultScript(name: string, pos: SourcePos, end: SourcePos | null): ScriptDraft {
   return {
-    name, where: where(pos), script: null, intervalMs: millis(1000), timeoutMs: millis(1000), timeoutSet: false,
+    name, where: where(pos), end: end ?? pos, script: null, intervalMs: millis(1000), timeoutMs: millis(1000), timeoutSet: false,
     weight: 0, weightReverse: false, rise: 1, fall: 1, initFail: false,
   };
 }

@@ -53,7 +53,7 @@ function root(node: Node, d: Draft, sink: DiagnosticSink): void {
     case 'vrrp_script': {
       const name = named(node, sink);
       if (name === null) return;
-      const s = defaultScript(name, node.pos);
+      const s = defaultScript(name, node.pos, node.end);
       walkSection(node.children, SCRIPT_SECTION, s, sink);
       d.scripts.push(s);
       return;

@@ -55,7 +55,10 @@ export function splitLines(source: string, file: string, sink: DiagnosticSink): 
     const { text, continued, unterminatedQuote } = stripLine(raw);
     const lead = raw.length - raw.trimStart().length;
     const pos = { file, line: i + 1, col: lead + 1 };
-    if (unterminatedQuote) sink.error(pos, `Unterminated quote '${text}'`);
+    if (unterminatedQuote) {
+      sink.error(pos, `Unterminated quote '${text}' - line ignored`); // keepalived drops the line too
+      continue;
+    }
     if (text === '' && !continued) continue;
     out.push({ text, pos, continued });
   }

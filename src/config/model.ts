@@ -157,6 +157,8 @@ export interface VrrpInstance {
   readonly family: Family;
   readonly initialState: 'MASTER' | 'BACKUP';
   readonly interface: string | null;
+  /** Where `interface` was given (null: not given). */
+  readonly interfaceWhere: Where | null;
   readonly vrid: number;
   readonly priority: number;
   readonly advertIntervalMs: Millis;

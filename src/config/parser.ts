@@ -17,6 +17,8 @@ export interface Node {
   readonly pos: SourcePos;
   /** null: no block; [] an empty block. */
   children: Node[] | null;
+  /** Where the block's '}' is (keepalived reports block-end checks there). */
+  end: SourcePos | null;
 }
 
 interface Tok {
@@ -47,7 +49,7 @@ export function parse(lines: readonly Line[], sink: DiagnosticSink): Node[] {
     const t = toks[i]!;
     if (isClose(t)) {
       if (stack.length === 0) sink.error(t.pos, "Extra '}' found");
-      else stack.pop();
+      else stack.pop()!.node.end = t.pos;
       i++;
       continue;
     }
@@ -63,7 +65,7 @@ export function parse(lines: readonly Line[], sink: DiagnosticSink): Node[] {
       args.push({ text: w.word.text, pos: w.pos, quoted: w.word.quoted });
       j++;
     }
-    const node: Node = { keyword: t.word.text, args, pos: t.pos, children: null };
+    const node: Node = { keyword: t.word.text, args, pos: t.pos, children: null, end: null };
     current().push(node);
     // '{' on the same line, or as the first word of the next line.
     if (isOpen(toks[j])) {

@@ -11,7 +11,7 @@ export interface CheckEnv {
   scriptFound(argv0: string): boolean;
 }
 
-const DEFAULT_SCRIPT_USER = 'keepalived_script';
+export const DEFAULT_SCRIPT_USER = 'keepalived_script';
 
 function notifyScripts(n: NotifyScripts): ScriptCommand[] {
   return [n.master, n.backup, n.fault, n.stop, n.deleted, n.any, n.masterRxLowerPri].filter((s): s is ScriptCommand => s !== null);
@@ -30,7 +30,7 @@ function checkInterfaces(c: Config, env: CheckEnv, sink: DiagnosticSink): boolea
   let missing = false;
   const warn = (where: { file: string; line: number }, msg: string) => { missing = true; sink.warning({ ...where, col: 1 }, msg); };
   for (const i of c.instances) {
-    if (i.interface !== null && !env.interfaceExists(i.interface)) warn(i.where, `WARNING - interface ${i.interface} for vrrp_instance ${i.name} doesn't exist`);
+    if (i.interface !== null && !env.interfaceExists(i.interface)) warn(i.interfaceWhere ?? i.where, `WARNING - interface ${i.interface} for vrrp_instance ${i.name} doesn't exist`);
     for (const t of i.tracks) {
       if (t.kind === 'interface' && !env.interfaceExists(t.name)) warn(t.where, `(${i.name}) tracked interface ${t.name} doesn't exist`);
     }
@@ -66,7 +66,7 @@ function checkScriptSecurity(c: Config, env: CheckEnv, sink: DiagnosticSink, int
     return;
   }
   const user = c.global.scriptUser ?? DEFAULT_SCRIPT_USER;
-  if (!env.userExists(user)) {
+  if (!env.userExists(user) && scripts.some((s) => s.user === null)) {
     sink.error(null, `Unable to set default user ${user} for scripts - they will not run`);
   }
   for (const s of scripts) {
@@ -74,7 +74,19 @@ function checkScriptSecurity(c: Config, env: CheckEnv, sink: DiagnosticSink, int
   }
 }
 
+/** keepalived disables a tracked vrrp_script whose command it cannot find, and says so. */
+function checkTrackedScriptsFound(c: Config, env: CheckEnv, sink: DiagnosticSink): void {
+  const used = new Set<string>();
+  for (const o of [...c.instances, ...c.syncGroups]) for (const t of o.tracks) if (t.kind === 'script') used.add(t.name);
+  for (const s of c.scripts) {
+    const argv0 = s.script?.argv[0];
+    if (!used.has(s.name) || argv0 === undefined || /^<\s*\//.test(argv0) || env.scriptFound(argv0)) continue;
+    sink.warning({ ...s.where, col: 1 }, `Disabling track script ${s.name} since not found/accessible`);
+  }
+}
+
 export function checkEnvironment(c: Config, env: CheckEnv, sink: DiagnosticSink): void {
   const interfacesMissing = checkInterfaces(c, env, sink);
+  if (!interfacesMissing) checkTrackedScriptsFound(c, env, sink);
   checkScriptSecurity(c, env, sink, interfacesMissing);
 }

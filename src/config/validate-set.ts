@@ -24,7 +24,8 @@ export function checkInstanceSet(instances: VrrpInstance[], d: Draft, sink: Diag
     names.add(i.name);
     if (i.interface === null) {
       if (d.global.defaultInterface !== null) instances[idx] = { ...i, interface: d.global.defaultInterface };
-      else if (i.unicastPeers.length === 0) sink.error(at(i), `(${i.name}) Unknown interface!`);
+      // keepalived 2.2.7 reports this even for unicast instances, whatever its man page says.
+      else sink.error(at(i), `(${i.name}) Unknown interface!`);
     }
   }
   const seen = new Map<string, VrrpInstance[]>();

@@ -7,12 +7,19 @@ import type { InstanceDraft } from './keywords-instance.ts';
 import type { Config, GlobalDefs, SyncGroup, TrackFile, TrackProcess, VrrpInstance, VrrpScript } from './model.ts';
 import { resolveTracks, type TrackTargets } from './validate-refs.ts';
 import { checkInstanceSet } from './validate-set.ts';
+import { DEFAULT_SCRIPT_USER, type CheckEnv } from './validate-env.ts';
 
-function finalizeScripts(d: Draft, sink: DiagnosticSink): VrrpScript[] {
+function finalizeScripts(d: Draft, env: CheckEnv | null, sink: DiagnosticSink): VrrpScript[] {
   const out: VrrpScript[] = [];
+  // With script security on, keepalived needs a user for every script and drops the script without one.
+  const noDefaultUser = env !== null && d.global.enableScriptSecurity && d.global.scriptUser === null && !env.userExists(DEFAULT_SCRIPT_USER);
   for (const s of d.scripts) {
-    if (s.script === null) { sink.warning({ ...s.where, col: 1 }, `No script set for vrrp_script ${s.name} - removing`); continue; }
-    const { timeoutSet, ...rest } = s;
+    if (s.script === null) { sink.warning(s.end, `No script set for vrrp_script ${s.name} - removing`); continue; }
+    if (noDefaultUser && s.script.user === null) {
+      sink.error(s.end, `Unable to set default user ${DEFAULT_SCRIPT_USER} for vrrp script ${s.name} - removing (set script_user, or create the user)`);
+      continue;
+    }
+    const { timeoutSet, end: _e, ...rest } = s;
     out.push({ ...rest, timeoutMs: timeoutSet ? s.timeoutMs : s.intervalMs });
   }
   return out;
@@ -46,7 +53,7 @@ function finalizeInstance(i: InstanceDraft, g: GlobalDefs, targets: TrackTargets
   if (i.vips.length === 0) sink.warning(i.pos, `(${i.name}) No VIP specified; at least one is sensible`);
   let version = i.version ?? g.vrrpVersion;
   if (family === 6 && version === 2) {
-    if (i.version === 2) sink.warning(i.pos, `(${i.name}) cannot use IPv6 with VRRP version 2; setting version 3`);
+    if (i.version === 2) sink.note(i.pos, `(${i.name}) IPv6 needs VRRP version 3; using version 3`); // keepalived: silently
     version = 3;
   }
   let initialState = i.state?.value ?? 'BACKUP';
@@ -54,6 +61,10 @@ function finalizeInstance(i: InstanceDraft, g: GlobalDefs, targets: TrackTargets
   if (initialState === 'MASTER' && !preempt) {
     sink.warning(i.nopreemptPos ?? i.pos, `(${i.name}) Warning - nopreempt will not work with initial state MASTER - clearing`);
     preempt = true;
+  }
+  if (!preempt && i.preemptDelayMs > 0) {
+    sink.warning(i.preemptDelayPos ?? i.pos, `(${i.name}) preempt_delay is incompatible with nopreempt mode - resetting`);
+    i.preemptDelayMs = millis(0);
   }
   if (initialState === 'MASTER' && i.authType === 'ah') {
     sink.warning(i.state!.pos, `(${i.name}) Initial state master is incompatible with AH authentication - clearing`);
@@ -76,10 +87,12 @@ function finalizeInstance(i: InstanceDraft, g: GlobalDefs, targets: TrackTargets
   const refresh = i.garpMasterRefreshMs ?? g.garpMasterRefreshMs;
   const {
     pos: _p, vrid, state: _s, version: _v, accept, vips, evips, rawTracks, nopreemptPos: _n, priorityPos: _pp, advertPos: _a,
+    interfacePos: _ip, preemptDelayPos: _pd,
     sawVipBlock: _sv, sawUnicastPeer: _su, authType: _at, authPass: _ap, ...rest
   } = i;
   return {
     ...rest, family, vrid, version, initialState, preempt, auth,
+    interfaceWhere: i.interfacePos ? { file: i.interfacePos.file, line: i.interfacePos.line } : null,
     virtualAddresses: vips, excludedAddresses: evips,
     tracks: resolveTracks(i.name, rawTracks, targets, order, sink),
     acceptMode: accept ?? !strict,
@@ -121,9 +134,9 @@ function finalizeSyncGroups(d: Draft, instances: VrrpInstance[], targets: TrackT
 }
 
 /** Builds the model. `order` ranks a position in reading order (for "defined later"). */
-export function validate(d: Draft, order: (w: { file: string; line: number }) => number, sink: DiagnosticSink): Config {
+export function validate(d: Draft, order: (w: { file: string; line: number }) => number, env: CheckEnv | null, sink: DiagnosticSink): Config {
   const global: GlobalDefs = { ...d.global };
-  const scripts = finalizeScripts(d, sink);
+  const scripts = finalizeScripts(d, env, sink);
   const trackFiles = finalizeTrackFiles(d, sink);
   const trackProcesses = finalizeTrackProcesses(d, sink);
   const targets: TrackTargets = {
