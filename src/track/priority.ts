@@ -12,7 +12,10 @@
 // - the sum is clamped to 1..254; an address owner (base 255) is never moved
 //   (keepalived drops weighted trackers of an owner at config time), but its
 //   weight-0 trackers still fault it.
+//   A value tracker (track_file) contributes value × weight instead
+//   (track/file-value.ts has keepalived's rules, including its own fault).
 import type { TrackerRef } from '../vrrp/types.ts';
+import { fileContribution } from './file-value.ts';
 
 export const PRIORITY_OWNER = 255;
 export const PRIORITY_MIN = 1;
@@ -52,13 +55,19 @@ export function clampPriority(total: number): number {
 export function effectivePriority(
   basePriority: number,
   trackers: readonly TrackerRef[],
-  states: ReadonlyMap<string, boolean>,
+  states: ReadonlyMap<string, boolean | number>,
   initFail = false,
 ): PriorityResult {
   let total = basePriority;
   let faultBy: string | null = null;
   for (const ref of trackers) {
-    const up = states.get(ref.id);
+    const reading = states.get(ref.id);
+    if (ref.kind === 'value') {
+      const c = fileContribution(typeof reading === 'number' ? reading : 0, ref.weight, ref.reverse);
+      if (c.fault) { if (faultBy === null) faultBy = ref.id; } else total += c.delta;
+      continue;
+    }
+    const up = typeof reading === 'boolean' ? reading : undefined;
     if (faultBy === null && trackerFaults(ref, up, initFail)) faultBy = ref.id;
     total += trackerWeight(ref, up);
   }

@@ -30,7 +30,7 @@ export class Instance {
   readonly config: InstanceConfig;
   readonly #ctx: ReceiveContext;
   readonly #timers = new TimerTable();
-  readonly #trackerUp = new Map<string, boolean>();
+  readonly #trackerUp = new Map<string, boolean | number>();
   readonly #stats: InstanceStats = {
     masterTransitions: 0,
     advertisementsReceived: 0,
@@ -101,6 +101,10 @@ export class Instance {
         break; // already done above
       case 'tracker':
         this.#trackerUp.set(event.id, event.up);
+        this.#reevaluate(now);
+        break;
+      case 'trackerValue':
+        this.#trackerUp.set(event.id, event.value);
         this.#reevaluate(now);
         break;
       case 'interface':

@@ -77,6 +77,11 @@ export class Router {
     return this.#each(users, { type: 'tracker', id, up }, now);
   }
 
+  trackerValue(id: string, value: number, now: Millis): TaggedAction[] {
+    const users = this.#list.filter((i) => i.config.trackers.some((t) => t.id === id));
+    return this.#each(users, { type: 'trackerValue', id, value }, now);
+  }
+
   interface(ifname: string, up: boolean, now: Millis): TaggedAction[] {
     return this.#each(this.#list.filter((i) => i.config.ifname === ifname), { type: 'interface', up }, now);
   }

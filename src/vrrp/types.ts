@@ -20,6 +20,8 @@ export interface TrackerRef {
   readonly weight: number;
   /** keepalived `reverse`: the weight applies in the opposite tracker state. */
   readonly reverse: boolean;
+  /** 'state' (default): up/down, e.g. scripts and interfaces. 'value': track_file, value × weight. */
+  readonly kind?: 'state' | 'value';
 }
 
 export interface GarpConfig {
@@ -71,6 +73,8 @@ export type InstanceEvent =
   /** Call on timer expiry; safe to call spuriously. */
   | { readonly type: 'timeout' }
   | { readonly type: 'tracker'; readonly id: string; readonly up: boolean }
+  /** A value tracker (track_file) read `value`. */
+  | { readonly type: 'trackerValue'; readonly id: string; readonly value: number }
   /** The instance's own interface (carrier/admin). */
   | { readonly type: 'interface'; readonly up: boolean }
   /** Graceful stop: a MASTER sends priority 0 and releases its VIPs. */

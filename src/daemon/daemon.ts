@@ -1,0 +1,283 @@
+// The daemon: builds the core from the config, connects the adapters, owns
+// the one timer, and turns every input into router events and every action
+// into effects. The only place that knows every module (DESIGN.md).
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { Config } from '../config/model.ts';
+import type { Logger } from '../observe/logger.ts';
+import type { Millis } from '../base/units.ts';
+import { decodeAdvert } from '../vrrp/packet.ts';
+import { Router, type TaggedAction } from '../vrrp/router.ts';
+import { Rtnl, RtnlEvents } from '../net/netlink.ts';
+import { LinkTable, isUp } from '../net/links.ts';
+import { VipWatcher, cleanupStaleVips } from '../net/addresses.ts';
+import { Announcer } from '../net/announcer.ts';
+import { VmacManager } from '../net/vmac.ts';
+import type { VrrpPacket } from '../net/vrrp-socket.ts';
+import { Limiter } from '../track/limiter.ts';
+import { assembleInstance, assembleSyncGroups, interfaceOf, trackerId, type AssembledInstance } from './assemble.ts';
+import type { Clock } from './clock.ts';
+import { Driver } from './driver.ts';
+import { Executor } from './execute.ts';
+import { InstanceIo, allVipSpecs } from './instance-io.ts';
+import { Notifications } from './notifications.ts';
+import { SocketTable } from './sockets.ts';
+import { Trackers } from './trackers.ts';
+import { DropLog } from './drop-log.ts';
+
+export interface DaemonOptions {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly clock: Clock;
+  /** -V/--dont-release-vrrp: leave VIPs in place on stop. */
+  readonly releaseOnStop: boolean;
+}
+
+export class Daemon {
+  readonly #o: DaemonOptions;
+  readonly #log: Logger;
+  readonly #instances = new Map<string, AssembledInstance>();
+  readonly #io = new Map<string, InstanceIo>();
+  #rtnl!: Rtnl;
+  #events!: RtnlEvents;
+  #links!: LinkTable;
+  #watcher!: VipWatcher;
+  #announcer!: Announcer;
+  #vmacs!: VmacManager;
+  #router!: Router;
+  #driver!: Driver;
+  #executor!: Executor;
+  #notifications!: Notifications;
+  #trackers!: Trackers;
+  #sockets!: SocketTable;
+  #loopDelay: IntervalHistogram | null = null;
+  readonly #drops: DropLog;
+  readonly #limiter = new Limiter(16, 256);
+  #stopping = false;
+
+  constructor(o: DaemonOptions) {
+    this.#o = o;
+    this.#log = o.log;
+    this.#drops = new DropLog(o.log, o.clock);
+  }
+
+  get router(): Router {
+    return this.#router;
+  }
+
+  async start(): Promise<void> {
+    const { config, clock } = this.#o;
+    this.#rtnl = Rtnl.open();
+    this.#events = RtnlEvents.open();
+    this.#links = await LinkTable.open(this.#rtnl, this.#events);
+    this.#vmacs = new VmacManager(this.#rtnl);
+    this.#watcher = new VipWatcher(this.#rtnl, this.#events);
+    this.#announcer = new Announcer({ garpIntervalMs: config.global.garpIntervalMs, gnaIntervalMs: config.global.gnaIntervalMs });
+    this.#announcer.on('sendError', (e) => this.#log.warn(`gratuitous ARP/NA: ${e.message}`));
+    this.#sockets = new SocketTable({
+      packet: (ifname, p) => this.#onPacket(ifname, p),
+      drop: (ifname, d) => this.#drops.record(ifname, d.reason, d.src, d.detail),
+      error: (ifname, what, err) => this.#log.warn(`VRRP socket ${what} error on ${ifname}: ${err.message}`),
+    });
+
+    await this.#createVmacs();
+    for (const inst of config.instances) {
+      const base = interfaceOf(inst, config);
+      const facts = (await this.#links.facts(base)) ?? undefined;
+      const a = assembleInstance(inst, config, facts);
+      this.#instances.set(inst.name, a);
+    }
+    await this.#removeStaleVips();
+    this.#router = new Router([...this.#instances.values()].map((a) => a.core), assembleSyncGroups(config));
+    this.#notifications = new Notifications(config, this.#log, this.#limiter);
+    this.#executor = new Executor({
+      log: this.#log,
+      effects: (name) => this.#io.get(name),
+      onTransition: (t) => this.#notifications.onTransition(t),
+      onDrop: (instance, reason, src) => this.#drops.record(instance || 'vrrp', reason, src, ''),
+    });
+    for (const a of this.#instances.values()) this.#io.set(a.core.name, this.#buildIo(a));
+    this.#driver = new Driver(clock, {
+      nextDeadline: () => this.#router.nextDeadline(),
+      fire: (now) => this.#run(this.#router.timeout(now)),
+      late: (lateMs) => this.#onLate(lateMs),
+    });
+    this.#trackers = new Trackers(config, this.#log, this.#limiter, () => clock.now(), {
+      up: (id, up) => this.#run(this.#router.tracker(id, up, clock.now())),
+      value: (id, value) => this.#run(this.#router.trackerValue(id, value, clock.now())),
+    });
+    this.#watchLinks();
+    this.#watcher.on('removed', (spec) => {
+      for (const io of this.#io.values()) void io.restore(spec).catch(() => undefined);
+    });
+    this.#loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    this.#loopDelay.enable();
+
+    this.#openSockets();
+    this.#run(this.#router.start(clock.now()));
+    this.#reportLinks();
+    this.#trackers.start();
+  }
+
+  async #createVmacs(): Promise<void> {
+    for (const inst of this.#o.config.instances) {
+      if (!inst.useVmac) continue;
+      const base = interfaceOf(inst, this.#o.config);
+      if (!this.#links.byName(base)) continue;
+      try {
+        await this.#vmacs.ensure({ baseIfname: base, vrid: inst.vrid, family: inst.family, name: inst.useVmac.ifname, mac: inst.useVmac.mac });
+      } catch (err) {
+        this.#log.error({ err }, `(${inst.name}) cannot create VMAC on ${base}: ${(err as Error).message}`);
+      }
+    }
+    await this.#links.refresh();
+  }
+
+  async #removeVmacs(): Promise<void> {
+    for (const inst of this.#o.config.instances) {
+      if (!inst.useVmac) continue;
+      const spec = { baseIfname: interfaceOf(inst, this.#o.config), vrid: inst.vrid, family: inst.family, name: inst.useVmac.ifname, mac: inst.useVmac.mac };
+      await this.#vmacs.remove(spec).catch((err: unknown) => this.#log.warn(`(${inst.name}) cannot remove VMAC: ${(err as Error).message}`));
+    }
+    await this.#vmacs.close();
+  }
+
+  /** keepalived removes, at start-up, the VIPs a crashed previous run left behind. */
+  async #removeStaleVips(): Promise<void> {
+    const specs = [...this.#instances.values()].flatMap((a) => allVipSpecs(a).map((v) => v.spec));
+    try {
+      const removed = await cleanupStaleVips(this.#rtnl, specs);
+      for (const s of removed) this.#log.info(`removed stale VIP ${s.address}/${s.prefixLength} from ${s.dev} left by a previous run`);
+    } catch (err) {
+      this.#log.warn(`start-up VIP cleanup failed: ${(err as Error).message}`);
+    }
+  }
+
+  #buildIo(a: AssembledInstance): InstanceIo {
+    return new InstanceIo(a, {
+      log: this.#log, rtnl: this.#rtnl, watcher: this.#watcher, announcer: this.#announcer,
+      releaseOnStop: true,
+      sendSocket: () => this.#sockets.get(a.ifname, a.family),
+      sendLink: () => {
+        const l = this.#links.byName(a.ifname);
+        return l && l.mac ? { index: l.index, mac: l.mac } : undefined;
+      },
+    });
+  }
+
+  /** Opens the sockets every instance needs on the interfaces that exist now; idempotent. */
+  #openSockets(): void {
+    for (const a of this.#instances.values()) {
+      const base = this.#links.byName(a.baseIfname);
+      const send = this.#links.byName(a.ifname);
+      const unicast = a.core.unicastPeers.length > 0;
+      try {
+        if (base) this.#sockets.ensure({ ifname: a.baseIfname, ifindex: base.index, family: a.family, receive: true, group: unicast ? null : a.mcastGroup });
+        if (send && a.ifname !== a.baseIfname) this.#sockets.ensure({ ifname: a.ifname, ifindex: send.index, family: a.family, receive: false, group: null });
+      } catch (err) {
+        this.#log.error({ err }, `(${a.core.name}) cannot open VRRP socket on ${a.ifname}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** Tells the core the state of every instance's interface and tracked interface. */
+  #reportLinks(): void {
+    const now = this.#o.clock.now();
+    const seen = new Set<string>();
+    for (const a of this.#instances.values()) {
+      if (seen.has(a.ifname)) continue;
+      seen.add(a.ifname);
+      this.#run(this.#router.interface(a.ifname, this.#ifUp(a.ifname, a.baseIfname), now));
+    }
+    for (const name of this.#trackers.trackedInterfaces()) {
+      const l = this.#links.byName(name);
+      this.#run(this.#router.tracker(trackerId('interface', name), l !== undefined && isUp(l), now));
+    }
+  }
+
+  #ifUp(ifname: string, baseIfname: string): boolean {
+    const l = this.#links.byName(ifname);
+    const b = this.#links.byName(baseIfname);
+    return l !== undefined && isUp(l) && b !== undefined && isUp(b);
+  }
+
+  #watchLinks(): void {
+    const changed = (why: string) => (l: { name: string }) => {
+      if (this.#stopping) return;
+      this.#log.debug(`link ${l.name} ${why}`);
+      if (why === 'added' || why === 'up') this.#openSockets();
+      this.#reportLinks();
+    };
+    this.#links.on('up', changed('up'));
+    this.#links.on('down', changed('down'));
+    this.#links.on('added', changed('added'));
+    this.#links.on('removed', changed('removed'));
+  }
+
+  #onPacket(ifname: string, p: VrrpPacket): void {
+    if (this.#stopping) return;
+    const decoded = decodeAdvert(p.payload, p.family, { src: p.src, dst: p.dst });
+    if (!decoded.ok) {
+      this.#drops.record(ifname, decoded.reason, p.src, decoded.detail ?? '');
+      return;
+    }
+    // Adverts arrive on the base interface; an instance with use_vmac is routed by its VMAC name.
+    const target = this.#routeName(ifname, p.family, decoded.advert.vrid);
+    this.#run(this.#router.receive(target, p.family, decoded.advert, p.src, this.#o.clock.now()));
+  }
+
+  #routeName(ifname: string, family: 4 | 6, vrid: number): string {
+    for (const a of this.#instances.values()) {
+      if (a.baseIfname === ifname && a.family === family && a.core.vrid === vrid) return a.ifname;
+    }
+    return ifname;
+  }
+
+  #run(actions: readonly TaggedAction[]): void {
+    if (actions.length > 0) this.#executor.run(actions);
+    this.#driver?.rearm();
+  }
+
+  #onLate(lateMs: number): void {
+    let minIntervalMs = Infinity;
+    for (const a of this.#instances.values()) minIntervalMs = Math.min(minIntervalMs, a.core.advertIntervalMs);
+    if (lateMs > minIntervalMs / 4) {
+      const h = this.#loopDelay;
+      const p99 = h ? (h.percentile(99) / 1e6).toFixed(1) : '?';
+      const max = h ? (h.max / 1e6).toFixed(1) : '?';
+      this.#log.warn(`VRRP timer fired ${lateMs.toFixed(1)} ms late (over a quarter of the ${minIntervalMs} ms advert interval); event-loop delay p99 ${p99} ms, max ${max} ms: a late timer can cause a false takeover`);
+    }
+  }
+
+  /** Instance states and counters, for SIGUSR1/SIGUSR2 dumps. */
+  snapshot(): unknown {
+    return {
+      instances: this.#router.instances().map((i) => ({
+        name: i.config.name, state: i.state, priority: i.config.priority, effectivePriority: i.effectivePriority,
+        vrid: i.config.vrid, ifname: i.config.ifname, family: i.config.family, stats: i.stats,
+      })),
+      sockets: this.#sockets.stats(),
+      drops: this.#drops.counts(),
+    };
+  }
+
+  /** Graceful stop: priority-0 adverts, VIPs released (unless -V), everything closed. */
+  async stop(): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    this.#driver.stop();
+    const actions = this.#router.shutdown(this.#o.clock.now());
+    this.#executor.run(this.#o.releaseOnStop ? actions : actions.filter((t) => t.action.type !== 'removeVips'));
+    await Promise.race([this.#executor.settled(), new Promise((r) => setTimeout(r, 700))]);
+    await Promise.race([Promise.all([this.#trackers.stop(), this.#notifications.stop()]), new Promise((r) => setTimeout(r, 1000))]);
+    this.#sockets.closeAll();
+    this.#announcer.close();
+    this.#watcher.close();
+    this.#links.close();
+    if (this.#o.releaseOnStop) await Promise.race([this.#removeVmacs(), new Promise((r) => setTimeout(r, 300))]).catch(() => undefined);
+    this.#loopDelay?.disable();
+    this.#events.close();
+    this.#rtnl.close();
+  }
+}
+
+export type { Millis };

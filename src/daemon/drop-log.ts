@@ -1,0 +1,47 @@
+// Counts every dropped advert by (instance or interface, reason) and logs it
+// in keepalived's words, at most once per 10 s per key so that a
+// misconfigured peer at advert_int 0.01 cannot flood the journal.
+import type { Logger } from '../observe/logger.ts';
+import type { Clock } from './clock.ts';
+
+const LOG_EVERY_MS = 10_000;
+
+const WORDS: Record<string, (src: string, detail: string) => string> = {
+  authMismatch: () => 'received an invalid passwd!',
+  authTypeMismatch: (_s, d) => `received an unexpected auth type${d ? ` (${d})` : ''}`,
+  ttlNot255: (s, d) => `invalid TTL/HL from ${s}: ${d}, expected 255`,
+  versionMismatch: (s) => `wrong version in advert from ${s}`,
+  intervalMismatch: (s) => `advertisement interval mismatch with ${s}`,
+  addressListMismatch: (s) => `ip address associated with VRID not present in MASTER advert from ${s}`,
+  unicastSrcUnknown: (s) => `unicast advert from ${s}, which is not a unicast_peer`,
+};
+
+export class DropLog {
+  readonly #log: Logger;
+  readonly #clock: Clock;
+  readonly #counts = new Map<string, number>();
+  readonly #lastLogged = new Map<string, { at: number; countThen: number }>();
+
+  constructor(log: Logger, clock: Clock) {
+    this.#log = log;
+    this.#clock = clock;
+  }
+
+  record(where: string, reason: string, src: string, detail: string): void {
+    const key = `${where}|${reason}`;
+    const count = (this.#counts.get(key) ?? 0) + 1;
+    this.#counts.set(key, count);
+    if (reason === 'ownAdvert') return; // our own adverts looped back: normal, counted only
+    const now = this.#clock.now();
+    const last = this.#lastLogged.get(key);
+    if (last && now - last.at < LOG_EVERY_MS) return;
+    const suppressed = last ? count - last.countThen - 1 : 0;
+    this.#lastLogged.set(key, { at: now, countThen: count });
+    const words = WORDS[reason]?.(src, detail) ?? `dropped advert from ${src}: ${reason}${detail ? ` (${detail})` : ''}`;
+    this.#log.warn({ drop: reason, src }, `(${where}) ${words}${suppressed > 0 ? ` [${suppressed} more since last report]` : ''}`);
+  }
+
+  counts(): Record<string, number> {
+    return Object.fromEntries(this.#counts);
+  }
+}

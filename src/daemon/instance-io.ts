@@ -1,0 +1,147 @@
+// What one instance does to the world: send its adverts, add and remove its
+// VIPs, eVIPs, routes and rules, and announce its addresses. Built per
+// instance from the adapters; the core decided when, this only does it.
+import type { Logger } from '../observe/logger.ts';
+import type { Advert } from '../vrrp/advert.ts';
+import { encodeAdvert } from '../vrrp/packet.ts';
+import type { VirtualAddress, RouteOrRule } from '../config/model.ts';
+import { addVip, removeVip, type VipSpec, type VipWatcher } from '../net/addresses.ts';
+import { addRoute, removeRoute, addRule, removeRule, parseRoute, parseRule } from '../net/routes.ts';
+import type { Announcer } from '../net/announcer.ts';
+import type { Rtnl } from '../net/netlink.ts';
+import type { VrrpSocket } from '../net/vrrp-socket.ts';
+import type { AssembledInstance } from './assemble.ts';
+import type { InstanceEffects } from './execute.ts';
+
+export interface InstanceIoDeps {
+  readonly log: Logger;
+  readonly rtnl: Rtnl;
+  readonly watcher: VipWatcher;
+  readonly announcer: Announcer;
+  /** The socket adverts leave by, and the interface facts, once the interface exists. */
+  readonly sendSocket: () => VrrpSocket | undefined;
+  readonly sendLink: () => { index: number; mac: string } | undefined;
+  readonly releaseOnStop: boolean;
+}
+
+export function vipSpec(v: VirtualAddress, defaultDev: string): VipSpec {
+  return {
+    address: v.address, family: v.family, prefixLength: v.prefixLength, dev: v.dev ?? defaultDev,
+    broadcast: v.broadcast, scope: v.scope, label: v.label, peer: v.peer, noDad: v.noDad,
+    noPrefixRoute: v.noPrefixRoute, home: v.home, preferredLft: v.preferredLft,
+  };
+}
+
+export function allVipSpecs(inst: AssembledInstance): Array<{ spec: VipSpec; noTrack: boolean }> {
+  return [...inst.model.virtualAddresses, ...inst.model.excludedAddresses].map((v) => ({ spec: vipSpec(v, inst.ifname), noTrack: v.noTrack }));
+}
+
+function macBytes(mac: string): Uint8Array {
+  return Uint8Array.from(mac.split(':').map((h) => parseInt(h, 16)));
+}
+
+export class InstanceIo implements InstanceEffects {
+  readonly #inst: AssembledInstance;
+  readonly #deps: InstanceIoDeps;
+  readonly #vips: Array<{ spec: VipSpec; noTrack: boolean }>;
+  #holding = false;
+
+  constructor(inst: AssembledInstance, deps: InstanceIoDeps) {
+    this.#inst = inst;
+    this.#deps = deps;
+    this.#vips = allVipSpecs(inst);
+  }
+
+  get holding(): boolean {
+    return this.#holding;
+  }
+
+  sendAdvert(advert: Advert): void {
+    const socket = this.#deps.sendSocket();
+    if (!socket) return; // interface gone: the core is (or will be) in FAULT
+    const c = this.#inst.core;
+    const m = this.#inst.model;
+    if (c.unicastPeers.length > 0) {
+      for (const peer of c.unicastPeers) {
+        socket.send(encodeAdvert(advert, { src: c.primaryAddress, dst: peer }), { src: c.primaryAddress, dst: peer, ttl: m.unicastTtl });
+      }
+      return;
+    }
+    const dst = this.#inst.mcastGroup;
+    socket.send(encodeAdvert(advert, { src: c.primaryAddress, dst }), { src: c.primaryAddress, dst, ttl: 255 });
+  }
+
+  async addVips(): Promise<void> {
+    const name = this.#inst.core.name;
+    this.#holding = true;
+    this.#deps.log.info({ instance: name }, `(${name}) setting VIPs.`);
+    for (const { spec, noTrack } of this.#vips) {
+      await this.#addOne(spec);
+      if (!noTrack) {
+        const link = await this.#deps.rtnl.link(spec.dev);
+        if (link) this.#deps.watcher.track(spec, link.index);
+      }
+    }
+    await this.#routes('add', this.#inst.model.virtualRoutes, this.#inst.model.virtualRules);
+  }
+
+  async #addOne(spec: VipSpec): Promise<void> {
+    try {
+      await addVip(this.#deps.rtnl, spec);
+    } catch (err) {
+      this.#deps.log.error({ err }, `(${this.#inst.core.name}) cannot add ${spec.address}/${spec.prefixLength} on ${spec.dev}: ${(err as Error).message}`);
+    }
+  }
+
+  /** A VIP vanished behind our back while we hold it: put it back (keepalived does, unless no_track). */
+  async restore(spec: VipSpec): Promise<void> {
+    if (!this.#holding) return;
+    this.#deps.log.warn(`(${this.#inst.core.name}) VIP ${spec.address} was removed from ${spec.dev}; restoring it`);
+    await this.#addOne(spec);
+  }
+
+  async removeVips(): Promise<void> {
+    const name = this.#inst.core.name;
+    this.#holding = false;
+    if (!this.#deps.releaseOnStop) return;
+    this.#deps.log.info({ instance: name }, `(${name}) removing VIPs.`);
+    await this.#routes('remove', this.#inst.model.virtualRoutes, this.#inst.model.virtualRules);
+    for (const { spec } of this.#vips) {
+      const link = await this.#deps.rtnl.link(spec.dev);
+      if (link) this.#deps.watcher.untrack(spec, link.index);
+      try {
+        await removeVip(this.#deps.rtnl, spec);
+      } catch (err) {
+        this.#deps.log.error({ err }, `(${name}) cannot remove ${spec.address} from ${spec.dev}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  async #routes(op: 'add' | 'remove', routes: readonly RouteOrRule[], rules: readonly RouteOrRule[]): Promise<void> {
+    const fam = this.#inst.family;
+    for (const r of routes) {
+      try {
+        const spec = parseRoute(r.words, r.family ?? fam);
+        await (op === 'add' ? addRoute(this.#deps.rtnl, spec) : removeRoute(this.#deps.rtnl, spec));
+      } catch (err) {
+        this.#deps.log.error({ err }, `(${this.#inst.core.name}) cannot ${op} route "${r.words.join(' ')}": ${(err as Error).message}`);
+      }
+    }
+    for (const r of rules) {
+      try {
+        const spec = parseRule(r.words, r.family ?? fam);
+        await (op === 'add' ? addRule(this.#deps.rtnl, spec) : removeRule(this.#deps.rtnl, spec));
+      } catch (err) {
+        this.#deps.log.error({ err }, `(${this.#inst.core.name}) cannot ${op} rule "${r.words.join(' ')}": ${(err as Error).message}`);
+      }
+    }
+  }
+
+  async announce(count: number): Promise<void> {
+    const link = this.#deps.sendLink();
+    if (!link || count <= 0) return;
+    const vips = this.#vips.map((v) => v.spec.address);
+    this.#deps.log.info(`(${this.#inst.core.name}) Sending/queueing gratuitous ARPs on ${this.#inst.ifname} for ${vips.join(', ')}`);
+    await this.#deps.announcer.announce({ ifindex: link.index, ifname: this.#inst.ifname, mac: macBytes(link.mac), vips, router: false }, count);
+  }
+}

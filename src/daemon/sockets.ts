@@ -1,0 +1,72 @@
+// The VRRP sockets of the daemon: one per (interface, family), shared by
+// every instance on it (DESIGN.md). A socket that receives joins the group
+// once if any multicast instance needs it; a VMAC interface gets a send-only
+// socket, because adverts are received on the base interface, as keepalived does.
+import type { Family } from '../base/ip.ts';
+import { VrrpSocket, type VrrpPacket, type VrrpDrop } from '../net/vrrp-socket.ts';
+
+export interface SocketNeed {
+  readonly ifname: string;
+  readonly ifindex: number;
+  readonly family: Family;
+  readonly receive: boolean;
+  /** The group to join, or null (unicast only / send-only). */
+  readonly group: string | null;
+}
+
+export interface SocketHandlers {
+  packet(ifname: string, packet: VrrpPacket): void;
+  drop(ifname: string, drop: VrrpDrop): void;
+  error(ifname: string, what: string, err: Error): void;
+}
+
+export const socketKey = (ifname: string, family: Family): string => `${ifname}/${family}`;
+
+export class SocketTable {
+  readonly #sockets = new Map<string, { socket: VrrpSocket; receive: boolean; ifindex: number }>();
+  readonly #handlers: SocketHandlers;
+
+  constructor(handlers: SocketHandlers) {
+    this.#handlers = handlers;
+  }
+
+  /** Opens the socket for `need` unless an equivalent one is open; reopens it if the interface index changed. */
+  ensure(need: SocketNeed): VrrpSocket {
+    const key = socketKey(need.ifname, need.family);
+    const have = this.#sockets.get(key);
+    if (have && have.ifindex === need.ifindex && (have.receive || !need.receive) && (have.socket.group !== null || need.group === null)) return have.socket;
+    if (have) this.close(need.ifname, need.family);
+    const receive = need.receive || (have?.receive ?? false);
+    const group = need.group ?? have?.socket.group ?? null;
+    const socket = new VrrpSocket({ family: need.family, ifname: need.ifname, ifindex: need.ifindex, group: receive ? group : null });
+    if (receive) {
+      socket.on('packet', (p) => this.#handlers.packet(need.ifname, p));
+      socket.on('drop', (d) => this.#handlers.drop(need.ifname, d));
+    }
+    socket.on('receiveError', (e) => this.#handlers.error(need.ifname, 'receive', e));
+    socket.on('sendError', (e) => this.#handlers.error(need.ifname, 'send', e));
+    this.#sockets.set(key, { socket, receive, ifindex: need.ifindex });
+    return socket;
+  }
+
+  get(ifname: string, family: Family): VrrpSocket | undefined {
+    return this.#sockets.get(socketKey(ifname, family))?.socket;
+  }
+
+  close(ifname: string, family: Family): void {
+    const key = socketKey(ifname, family);
+    this.#sockets.get(key)?.socket.close();
+    this.#sockets.delete(key);
+  }
+
+  closeAll(): void {
+    for (const { socket } of this.#sockets.values()) socket.close();
+    this.#sockets.clear();
+  }
+
+  stats(): Record<string, VrrpSocket['stats']> {
+    const out: Record<string, VrrpSocket['stats']> = {};
+    for (const [k, { socket }] of this.#sockets) out[k] = socket.stats;
+    return out;
+  }
+}

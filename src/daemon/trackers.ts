@@ -1,0 +1,91 @@
+// Wires the trackers to the core: vrrp_script runners, track_interface from
+// link events, and track_file values. Each reports (id, state) and the
+// daemon feeds router.tracker(); the core derives the priority (STYLE rule 7).
+import type { Config } from '../config/model.ts';
+import type { Logger } from '../observe/logger.ts';
+import type { Millis } from '../base/units.ts';
+import { ScriptRunner } from '../track/script-runner.ts';
+import type { Limiter } from '../track/limiter.ts';
+import { FileTracker, initTrackFile } from '../track/file-tracker.ts';
+import { trackerId } from './assemble.ts';
+import { resolveIds } from './users.ts';
+
+export interface TrackerSink {
+  /** A boolean tracker (script, interface) changed. */
+  up(id: string, up: boolean): void;
+  /** A track_file's value changed. */
+  value(id: string, value: number): void;
+}
+
+/** Names of trackers actually referenced by an instance or a sync group: only those run. */
+function referenced(config: Config, kind: 'script' | 'file' | 'interface'): Set<string> {
+  const names = new Set<string>();
+  for (const i of config.instances) for (const t of i.tracks) if (t.kind === kind) names.add(t.name);
+  for (const g of config.syncGroups) for (const t of g.tracks) if (t.kind === kind) names.add(t.name);
+  return names;
+}
+
+export class Trackers {
+  readonly #scripts: ScriptRunner;
+  readonly #files: FileTracker[] = [];
+  readonly #config: Config;
+  readonly #log: Logger;
+  readonly #sink: TrackerSink;
+
+  constructor(config: Config, log: Logger, limiter: Limiter, now: () => Millis, sink: TrackerSink) {
+    this.#config = config;
+    this.#log = log;
+    this.#sink = sink;
+    this.#scripts = new ScriptRunner({
+      now, limiter,
+      onChange: (c) => {
+        const name = c.id.slice('script:'.length);
+        log.info(`VRRP_Script(${name}) ${c.up ? 'succeeded' : 'failed'}`);
+        sink.up(c.id, c.up);
+      },
+      onSkip: (id, reason) => log.debug(`${id}: check skipped (${reason})`),
+    });
+    const wanted = referenced(config, 'script');
+    for (const s of config.scripts) {
+      if (!wanted.has(s.name) || !s.script) continue;
+      this.#scripts.add({
+        id: trackerId('script', s.name),
+        argv: s.script.argv,
+        intervalMs: s.intervalMs,
+        timeoutMs: s.timeoutMs,
+        hysteresis: { rise: s.rise, fall: s.fall, initFail: s.initFail },
+        ...resolveIds(s.script.user ?? config.global.scriptUser, s.script.group ?? config.global.scriptGroup),
+      });
+    }
+  }
+
+  /** Interfaces named by track_interface: the daemon reports their link state. */
+  trackedInterfaces(): Set<string> {
+    return referenced(this.#config, 'interface');
+  }
+
+  start(): void {
+    this.#scripts.start();
+    const wanted = referenced(this.#config, 'file');
+    for (const f of this.#config.trackFiles) {
+      if (!wanted.has(f.name) || !f.file) continue;
+      const id = trackerId('file', f.name);
+      try {
+        if (f.initValue !== null) initTrackFile(f.file, f.initValue, f.initOverwrite);
+        const tracker = new FileTracker({ id, path: f.file, rereadMs: 1000 }, (c) => {
+          this.#log.info(`Track file ${f.name} value now ${c.value}`);
+          this.#sink.value(c.id, c.value);
+        });
+        this.#files.push(tracker);
+        this.#sink.value(id, tracker.start());
+      } catch (err) {
+        this.#log.error({ err }, `track_file ${f.name}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const f of this.#files) f.stop();
+    await this.#scripts.stop();
+  }
+}
