@@ -22,6 +22,11 @@ const pickWhere = (w: World, prng: Prng, ok: (i: number) => boolean): number | n
   return xs.length === 0 ? null : prng.pick(xs);
 };
 
+const isMaster = (w: World, i: number): boolean => {
+  const n = w.nodes[i]!;
+  return n.running && n.configs.some((c) => n.stateOf(c.name) === 'MASTER');
+};
+
 const FAULTS: ReadonlyArray<readonly [number, string, Fault]> = [
   [3, 'partition', (w, prng) => {
     const sides: number[][] = [[], []];
@@ -41,6 +46,14 @@ const FAULTS: ReadonlyArray<readonly [number, string, Fault]> = [
   [3, 'crash', (w, prng) => {
     const i = pickWhere(w, prng, (x) => w.nodes[x]!.status !== 'down');
     if (i !== null) w.crash(i);
+  }],
+  [2, 'crash-master', (w, prng) => {
+    const i = pickWhere(w, prng, (x) => isMaster(w, x));
+    if (i !== null) w.crash(i);
+  }],
+  [2, 'stop-master', (w, prng) => {
+    const i = pickWhere(w, prng, (x) => isMaster(w, x));
+    if (i !== null) w.stop(i);
   }],
   [4, 'start', (w, prng) => {
     const i = pickWhere(w, prng, (x) => !w.nodes[x]!.running);

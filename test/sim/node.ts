@@ -28,6 +28,7 @@ export interface NodeEnv {
   afterStep(node: SimNode, cause: string, actions: readonly TaggedAction[], localNow: Millis): void;
   reschedule(node: SimNode): void;
   note(node: SimNode, what: string, detail: string): void;
+  transitioned(node: SimNode, instance: string, from: VrrpState, to: VrrpState, reason: string): void;
 }
 
 export type NodeStatus = 'down' | 'running' | 'stopped';
@@ -180,6 +181,7 @@ export class SimNode {
         case 'transition':
           this.notified.set(instance, action.to);
           this.notifyCount++;
+          this.#env.transitioned(this, instance, action.from, action.to, action.reason);
           this.#env.note(this, 'transition', `${instance} ${action.from}→${action.to} (${action.reason}, prio ${action.priority})`);
           break;
         case 'drop':

@@ -47,6 +47,18 @@ export interface WorldObserver {
   announceLost(): void;
 }
 
+export interface TransitionRecord {
+  readonly atMs: number;
+  readonly node: string;
+  readonly instance: string;
+  readonly from: VrrpState;
+  readonly to: VrrpState;
+  readonly reason: string;
+}
+
+/** Transitions kept for scenario assertions; a flapping run stops recording here. */
+const TRANSITION_LOG_LIMIT = 10_000;
+
 export class SimFailure extends Error {
   override name = 'SimFailure';
 }
@@ -62,6 +74,7 @@ export class World implements NodeEnv {
   #now = 0;
   #observer: WorldObserver | null = null;
   readonly #corruptPrng: Prng;
+  readonly transitions: TransitionRecord[] = [];
   readonly stats = { events: 0, framesSent: 0, framesDelivered: 0, corrupted: 0, steps: 0 };
 
   constructor(o: WorldOptions) {
@@ -189,6 +202,10 @@ export class World implements NodeEnv {
     node.wakeAtMs = g;
     node.wakeToken++;
     if (g !== null) this.#queue.push(g, { kind: 'wake', node: node.id, token: node.wakeToken });
+  }
+
+  transitioned(node: SimNode, instance: string, from: VrrpState, to: VrrpState, reason: string): void {
+    if (this.transitions.length < TRANSITION_LOG_LIMIT) this.transitions.push({ atMs: this.#now, node: node.name, instance, from, to, reason });
   }
 
   note(node: SimNode, what: string, detail: string): void {
