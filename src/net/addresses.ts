@@ -22,6 +22,8 @@ export interface VipSpec {
   readonly noDad?: boolean;
   readonly noPrefixRoute?: boolean;
   readonly home?: boolean; // IFA_F_HOMEADDRESS (IPv6 mobility)
+  readonly mngTmpAddr?: boolean; // IFA_F_MANAGETEMPADDR (IPv6 privacy addresses from this prefix)
+  readonly autoJoin?: boolean; // IFA_F_MCAUTOJOIN (join a multicast address's group)
   /** Seconds; null: keepalived's default (0, i.e. deprecated, for an IPv6 /128; otherwise forever). */
   readonly preferredLft?: number | 'forever' | null;
 }
@@ -67,7 +69,10 @@ export function toAddressRequest(spec: VipSpec, index: number): AddressRequest {
     broadcast: broadcastFor(spec),
     peer: spec.peer ?? undefined,
     scope: v6 ? 0 : scopeNumber(spec.scope),
-    flags: { nodad: v6 && !spec.noDad, noprefixroute: !!spec.noPrefixRoute, homeaddress: v6 && !!spec.home },
+    flags: {
+      nodad: v6 && !spec.noDad, noprefixroute: !!spec.noPrefixRoute, homeaddress: v6 && !!spec.home,
+      managetempaddr: v6 && !!spec.mngTmpAddr, mcautojoin: !!spec.autoJoin,
+    },
     preferredLftS: preferredLftS(spec),
   };
 }

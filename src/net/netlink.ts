@@ -14,6 +14,8 @@ import type { RtNetlinkSocket, rt as RtTypes } from 'netlink';
 import { VipkeeperError } from '../base/errors.ts';
 import { formatIp, parseIp, type Family } from '../base/ip.ts';
 import { TypedEmitter } from './emitter.ts';
+import type { LinkInfo, AddressFlagSet, AddressInfo, AddressRequest, LinkEvent, AddressEvent, RouteRequest, RuleRequest, LinkRequest } from './netlink-types.ts';
+export type { LinkInfo, AddressFlagSet, AddressInfo, AddressRequest, LinkEvent, AddressEvent, RouteRequest, RuleRequest, LinkRequest } from './netlink-types.ts';
 import { decodeAttrs, encodeAttrs, macText, parseMac, u32 } from './rtattr.ts';
 
 const { createRtNetlink, rt, FlagsNew } = nlPkg;
@@ -51,55 +53,7 @@ export function mapError(e: unknown, syscall: string, what: string): NetlinkErro
   return new NetlinkError('EIO', syscall, `${what}: ${msg}`, e);
 }
 
-// ------------------------------------------------------------ value types
-
-export interface LinkInfo {
-  readonly index: number;
-  readonly name: string;
-  readonly mac: string | null; // aa:bb:cc:dd:ee:ff
-  readonly mtu: number;
-  readonly adminUp: boolean; // IFF_UP
-  readonly operUp: boolean; // IFF_RUNNING: RFC 2863 oper state UP (or UNKNOWN on dummy/lo)
-  readonly kind: string | null; // IFLA_INFO_KIND: macvlan, veth, dummy, bridge ...
-  readonly parentIndex: number | null; // IFLA_LINK
-  readonly macvlanMode: number | null;
-  readonly group: number;
-}
-
-export interface AddressFlagSet {
-  readonly nodad?: boolean; readonly noprefixroute?: boolean; readonly homeaddress?: boolean;
-  readonly secondary?: boolean; readonly deprecated?: boolean; readonly tentative?: boolean;
-  readonly dadfailed?: boolean; readonly permanent?: boolean;
-}
-
-export interface AddressInfo {
-  readonly family: Family;
-  readonly address: string; // canonical text
-  readonly prefixLen: number;
-  readonly index: number;
-  readonly label: string | null;
-  readonly broadcast: string | null;
-  readonly peer: string | null; // IFA_ADDRESS when it differs from IFA_LOCAL
-  readonly scope: number;
-  readonly flags: AddressFlagSet;
-  readonly preferredLftS: number | null; // null = forever
-}
-
-export interface AddressRequest {
-  readonly family: Family;
-  readonly address: string;
-  readonly prefixLen: number;
-  readonly index: number;
-  readonly label?: string | undefined;
-  readonly broadcast?: string | undefined;
-  readonly peer?: string | undefined;
-  readonly scope?: number | undefined;
-  readonly flags?: AddressFlagSet | undefined;
-  readonly preferredLftS?: number | undefined;
-}
-
-export type LinkEvent = { readonly op: 'new' | 'del'; readonly link: LinkInfo };
-export type AddressEvent = { readonly op: 'new' | 'del'; readonly addr: AddressInfo };
+// ------------------------------------------------------------ values <-> package structs
 
 const INFINITY_LIFE = 0xffffffff;
 
@@ -155,6 +109,7 @@ function toAddressInfo(m: RtTypes.AddressMessage): AddressInfo {
     flags: {
       nodad: !!f.nodad, noprefixroute: !!f.noprefixroute, homeaddress: !!f.homeaddress, secondary: !!f.secondary,
       deprecated: !!f.deprecated, tentative: !!f.tentative, dadfailed: !!f.dadfailed, permanent: !!f.permanent,
+      managetempaddr: !!f.managetempaddr, mcautojoin: !!f.mcautojoin,
     },
     preferredLftS: preferred === undefined || preferred === INFINITY_LIFE ? null : preferred,
   };
@@ -174,35 +129,6 @@ function addressMessage(req: AddressRequest, forAdd: boolean): [RtTypes.Address,
 }
 
 // ------------------------------------------------------------ routes, rules
-
-export interface RouteRequest {
-  readonly family: Family;
-  readonly dst: string | null; // null = default
-  readonly dstLen: number;
-  readonly gateway?: string | undefined;
-  readonly oif?: number | undefined;
-  readonly prefsrc?: string | undefined;
-  readonly table?: number | undefined; // default main (254)
-  readonly metric?: number | undefined;
-  readonly scope?: number | undefined;
-  readonly type?: number | undefined; // RTN_*: 1 unicast, 6 blackhole, 7 unreachable, 8 prohibit, 9 throw
-  readonly protocol?: number | undefined;
-  readonly onlink?: boolean | undefined;
-}
-
-export interface RuleRequest {
-  readonly family: Family;
-  readonly src?: string | undefined; readonly srcLen?: number | undefined;
-  readonly dst?: string | undefined; readonly dstLen?: number | undefined;
-  readonly table?: number | undefined;
-  readonly priority?: number | undefined;
-  readonly iifname?: string | undefined; readonly oifname?: string | undefined;
-  readonly fwmark?: number | undefined; readonly fwmask?: number | undefined;
-  readonly tos?: number | undefined;
-  readonly action?: number | undefined; // FR_ACT_*: 1 to table (default), 6 blackhole, 7 unreachable, 8 prohibit
-  readonly invert?: boolean | undefined;
-  readonly protocol?: number | undefined;
-}
 
 function routeMessage(r: RouteRequest, forAdd: boolean): [RtTypes.Route, RtTypes.RouteAttrs] {
   const table = r.table ?? 254;
@@ -243,18 +169,6 @@ function ruleMessage(r: RuleRequest): [RtTypes.Rule, RtTypes.RuleAttrs] {
 }
 
 // ------------------------------------------------------------ the request socket
-
-export interface LinkRequest {
-  readonly index?: number | undefined; // set: change this link; unset: create one
-  readonly name?: string | undefined;
-  readonly parentIndex?: number | undefined;
-  readonly kind?: string | undefined; // with infoData: IFLA_LINKINFO
-  readonly infoData?: Buffer | undefined;
-  readonly mac?: string | undefined;
-  readonly group?: number | undefined;
-  readonly up?: boolean | undefined;
-  readonly afSpec?: ReadonlyMap<number, Buffer> | undefined; // IFLA_AF_SPEC: family → encoded attrs
-}
 
 function linkMessage(req: LinkRequest): [RtTypes.Link, Record<string, unknown>] {
   const attrs: Record<string, unknown> = {};

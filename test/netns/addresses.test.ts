@@ -7,7 +7,7 @@ import { NetlinkAgent, AgentCallError } from './fixtures/netlink-client.ts';
 let lab: Lab;
 let agent: NetlinkAgent;
 
-interface IpAddr { local: string; prefixlen: number; family: string; label?: string; broadcast?: string; scope: string; nodad?: boolean; noprefixroute?: boolean; home?: boolean; deprecated?: boolean; preferred_life_time?: number; address?: string }
+interface IpAddr { local: string; prefixlen: number; family: string; label?: string; broadcast?: string; scope: string; nodad?: boolean; noprefixroute?: boolean; home?: boolean; mngtmpaddr?: boolean; deprecated?: boolean; preferred_life_time?: number; address?: string }
 const addrs = (dev = 'eth0'): IpAddr[] => {
   const j = JSON.parse(lab.exec('r1', ['ip', '-j', 'addr', 'show', 'dev', dev])) as { addr_info: IpAddr[] }[];
   return j[0]?.addr_info ?? [];
@@ -60,13 +60,14 @@ test('IPv6 VIP gets nodad by default and is deprecated as a /128 (keepalived def
 });
 
 test('IPv6 VIP with -nodad, noprefixroute, home and preferred_lft forever', async () => {
-  const spec = { address: 'fd00:212::7', family: 6, prefixLength: 64, dev: 'eth0', noDad: true, noPrefixRoute: true, home: true, preferredLft: 'forever' };
+  const spec = { address: 'fd00:212::7', family: 6, prefixLength: 64, dev: 'eth0', noDad: true, noPrefixRoute: true, home: true, mngTmpAddr: true, preferredLft: 'forever' };
   await agent.call('addVip', [spec]);
   const a = find('fd00:212::7');
   assert.ok(a);
   assert.notEqual(a.nodad, true);
   assert.equal(a.noprefixroute, true);
   assert.equal(a.home, true);
+  assert.equal(a.mngtmpaddr, true);
   assert.notEqual(a.deprecated, true);
   await agent.call('removeVip', [spec]);
 });
