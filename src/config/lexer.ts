@@ -110,6 +110,13 @@ export function tokenize(text: string, col0: number): Word[] {
         continue;
       }
       if (ch === '\\' && i + 1 < text.length) { buf += text[i + 1]; i += 2; continue; }
+      if (ch === '$' && text[i + 1] === '{' && text.indexOf('}', i) > 0) {
+        // An undefined ${NAME} stays in the text as keepalived leaves it; its braces are not blocks.
+        const close = text.indexOf('}', i);
+        buf += text.slice(i, close + 1);
+        i = close + 1;
+        continue;
+      }
       buf += ch;
       i++;
     }

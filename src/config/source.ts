@@ -14,10 +14,19 @@ export function dirname(path: string): string {
   return i === 0 ? '/' : path.slice(0, i);
 }
 
-/** Resolves `path` against directory `base` (no symlink or '..' folding: the OS does that). */
+/** Resolves `path` against directory `base`, folding '.' and '..' (lexically, as messages show it). */
 export function resolvePath(base: string, path: string): string {
-  if (path.startsWith('/')) return path;
-  return base.endsWith('/') ? base + path : `${base}/${path}`;
+  const joined = path.startsWith('/') ? path : `${base}/${path}`;
+  const out: string[] = [];
+  for (const seg of joined.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else if (seg === '..' && !joined.startsWith('/')) out.push(seg);
+    else if (seg === '..') continue;
+    else out.push(seg);
+  }
+  const abs = joined.startsWith('/') ? '/' : '';
+  return abs + out.join('/');
 }
 
 /** An in-memory reader, for tests and for callers that already hold the text. */
