@@ -23,7 +23,8 @@ function harness(limiter = new Limiter(4, 16)) {
 }
 
 const check = (id: string, argv: string[], extra: Partial<ScriptCheck> = {}): ScriptCheck => ({
-  id, argv, intervalMs: millis(100), timeoutMs: millis(0), hysteresis: { rise: 1, fall: 1, initFail: false }, ...extra,
+  // A generous timeout: on this shared 2-core machine a spawn can take > 100 ms.
+  id, argv, intervalMs: millis(100), timeoutMs: millis(3000), hysteresis: { rise: 1, fall: 1, initFail: false }, ...extra,
 });
 
 test('exit 0 reports up, a non-zero exit reports down', () => withTmpDir('sr', async (dir) => {
@@ -118,6 +119,21 @@ test('a slow script is skipped, never overlapped, and scripts share the concurre
     assert.deepEqual(h.results.filter((r) => !r.success).map((r) => r.outcome), [], 'no two copies ran at once');
     assert.ok(h.skips.some((s) => s.endsWith(':running')), `skips: ${h.skips.join(',')}`);
     assert.deepEqual(h.changes.map((c) => c.up), [true, true, true]);
+  } finally {
+    await h.runner.stop();
+  }
+}));
+
+test('timeout 0 means the interval, as in keepalived', () => withTmpDir('sr', async (dir) => {
+  const h = harness();
+  const t0 = performance.now();
+  h.runner.add(check('script:slow', [writeScript(dir, 'slow.sh', 'sleep 30')], { intervalMs: millis(400), timeoutMs: millis(0) }));
+  h.runner.start();
+  try {
+    await waitFor('the first result', () => h.results.length >= 1, 3000);
+    assert.equal(h.results[0]!.outcome.kind, 'timeout');
+    const elapsed = performance.now() - t0;
+    assert.ok(elapsed >= 395 && elapsed < 1200, `timed out after ${elapsed} ms`);
   } finally {
     await h.runner.stop();
   }
