@@ -1,0 +1,122 @@
+// vipkeeper against Debian's keepalived 2.2.7 in one lab, each direction
+// (vipkeeper higher, keepalived higher): v2 with auth PASS, v3 IPv4, v3 IPv6
+// and unicast. Each case checks convergence to one MASTER holding the VIP,
+// graceful handover (SIGTERM), preemption on return and hard failover
+// (SIGKILL); tshark then checks the checksum of every advert captured,
+// vipkeeper's among them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { createVrrpLab } from '../lib/vrrp-lab.ts';
+import { config, type InstanceOptions } from '../lib/conf.ts';
+
+const MASTER = /\(VI_1\) Entering MASTER STATE/;
+const BACKUP = /\(VI_1\) Entering BACKUP STATE/;
+const HAVE_KEEPALIVED = existsSync('/usr/sbin/keepalived');
+
+interface Mode {
+  readonly name: string;
+  readonly subnet: number;
+  readonly vip: string;
+  readonly opts: (self: number, peer: number) => Partial<InstanceOptions>;
+}
+
+const MODES: Mode[] = [
+  { name: 'v2 auth PASS', subnet: 91, vip: '10.91.0.100', opts: () => ({ version: 2, advertInt: '1', authPass: 'secret12' }) },
+  { name: 'v3 IPv4', subnet: 92, vip: '10.92.0.100', opts: () => ({ version: 3, advertInt: '0.1' }) },
+  { name: 'v3 IPv6', subnet: 93, vip: 'fd00:93::100', opts: () => ({ version: 3, advertInt: '0.1' }) },
+  { name: 'v3 unicast', subnet: 94, vip: '10.94.0.100', opts: (self, peer) => ({ version: 3, advertInt: '0.1', unicastSrc: `10.94.0.${self}`, unicastPeers: [`10.94.0.${peer}`] }) },
+];
+
+type Program = 'vipkeeper' | 'keepalived';
+
+function conf(mode: Mode, host: number, peer: number, priority: number): string {
+  const prefix = mode.vip.includes(':') ? 64 : 24;
+  return config(`r${host}`, [{ priority, vips: [`${mode.vip}/${prefix}`], ...mode.opts(host, peer) }]);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** tshark's checksum verdict for every VRRP packet in a capture: one line "src status" each. */
+function checksumVerdicts(file: string): string[] {
+  const out = execFileSync('tshark', ['-r', file, '-Y', 'vrrp', '-T', 'fields', '-E', 'separator=/s',
+    '-e', 'ip.src', '-e', 'ipv6.src', '-e', 'vrrp.checksum.status'], { encoding: 'utf8' });
+  return out.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
+for (const mode of MODES) {
+  for (const higher of ['vipkeeper', 'keepalived'] as Program[]) {
+    const lower: Program = higher === 'vipkeeper' ? 'keepalived' : 'vipkeeper';
+    test(`interop ${mode.name}: ${higher} (150) and ${lower} (100)`, { skip: !HAVE_KEEPALIVED && 'keepalived is not installed' }, async () => {
+      const v = createVrrpLab(`io${mode.subnet}${higher[0]}`, 2, mode.subnet);
+      const capFile = `/tmp/vk${process.pid}-${mode.subnet}${higher[0]}.pcap`;
+      // r2 runs `lower`; capturing there sees every advert of r1, unicast included, and r2's own.
+      const cap = v.lab.spawn('r2', ['tcpdump', '-n', '-U', '-i', 'eth0', '-w', capFile, 'ip proto 112 or ip6 proto 112']);
+      try {
+        await sleep(300);
+        const hi = v.start('r1', conf(mode, 1, 2, 150), higher);
+        const lo = v.start('r2', conf(mode, 2, 1, 100), lower);
+        await hi.waitForLine(MASTER, 15_000);
+        await lo.waitForLine(BACKUP, 15_000);
+        await v.waitVip('r1', mode.vip);
+        assert.equal(v.hasVip('r2', mode.vip), false, 'one MASTER holds the VIP');
+
+        // Graceful handover: the higher one stops; the lower takes over.
+        let mark = lo.lines.length;
+        hi.signal('SIGTERM');
+        await hi.exited(5000);
+        await lo.waitForLine(MASTER, 8000, mark);
+        await v.waitVip('r2', mode.vip);
+
+        // The higher one comes back and preempts.
+        mark = lo.lines.length;
+        const hi2 = v.start('r1', conf(mode, 1, 2, 150), higher);
+        await hi2.waitForLine(MASTER, 15_000);
+        await v.waitVip('r1', mode.vip);
+        await lo.waitForLine(BACKUP, 8000, mark);
+        await v.waitVip('r2', mode.vip, false);
+
+        // Hard failover: the higher one dies without a word.
+        mark = lo.lines.length;
+        hi2.signal('SIGKILL');
+        await lo.waitForLine(MASTER, 8000, mark);
+        await v.waitVip('r2', mode.vip);
+        await sleep(300);
+      } finally {
+        if (cap.pid !== undefined && cap.exitCode === null) process.kill(cap.pid, 'SIGINT');
+        await sleep(200);
+        v.cleanup();
+      }
+      try {
+        const verdicts = checksumVerdicts(capFile);
+        const fromR1 = verdicts.filter((l) => l.startsWith(`10.${mode.subnet}.0.1 `) || l.startsWith('fe80'));
+        const fromR2 = verdicts.filter((l) => l.startsWith(`10.${mode.subnet}.0.2 `));
+        assert.ok(fromR1.length >= 3, `adverts from r1 in the capture:\n${verdicts.join('\n')}`);
+        if (!mode.vip.includes(':')) assert.ok(fromR2.length >= 1, `adverts from r2 (MASTER at the end) in the capture:\n${verdicts.join('\n')}`);
+        const bad = verdicts.filter((l) => !/ (1|Good)$/.test(l));
+        assert.deepEqual(bad, [], 'every advert has checksum status Good');
+      } finally {
+        rmSync(capFile, { force: true });
+      }
+    });
+  }
+}
+
+test('interop: a mismatched password is rejected on both sides (each stays MASTER alone)', { skip: !HAVE_KEEPALIVED && 'keepalived is not installed' }, async () => {
+  const v = createVrrpLab('iopw', 2, 95);
+  try {
+    const base = { version: 2 as const, advertInt: '1', vips: ['10.95.0.100/24'] };
+    const ours = v.start('r1', config('r1', [{ ...base, priority: 150, authPass: 'right111' }]), 'vipkeeper');
+    const theirs = v.start('r2', config('r2', [{ ...base, priority: 100, authPass: 'wrong222' }]), 'keepalived');
+    await ours.waitForLine(MASTER, 15_000);
+    // keepalived never hears a valid advert, so it becomes MASTER too after Master_Down_Interval.
+    await theirs.waitForLine(MASTER, 15_000);
+    await ours.waitForLine(/authMismatch|auth/i, 10_000);
+    await theirs.waitForLine(/passw|auth/i, 10_000);
+    assert.equal(ours.lines.some((l) => BACKUP.test(l.text) && ours.lines.indexOf(l) > ours.lines.findIndex((x) => MASTER.test(x.text))), false,
+      'vipkeeper must not yield to an advert with the wrong password');
+  } finally {
+    v.cleanup();
+  }
+});

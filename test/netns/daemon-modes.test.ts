@@ -1,0 +1,86 @@
+// Unicast mode, IPv6 (VRRPv3) and use_vmac, each against a second vipkeeper.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createVrrpLab } from '../lib/vrrp-lab.ts';
+import { config } from '../lib/conf.ts';
+
+const MASTER = /\(VI_1\) Entering MASTER STATE/;
+const BACKUP = /\(VI_1\) Entering BACKUP STATE/;
+
+test('unicast: peers elect and fail over without multicast', async () => {
+  const v = createVrrpLab('uc', 2, 81);
+  try {
+    const vip = '10.81.0.100';
+    const r1 = v.start('r1', config('r1', [{ priority: 150, vips: [`${vip}/24`], version: 3, unicastSrc: '10.81.0.1', unicastPeers: ['10.81.0.2'] }]));
+    const r2 = v.start('r2', config('r2', [{ priority: 100, vips: [`${vip}/24`], version: 3, unicastSrc: '10.81.0.2', unicastPeers: ['10.81.0.1'] }]));
+    await r1.waitForLine(MASTER);
+    await r2.waitForLine(BACKUP);
+    await v.waitVip('r1', vip);
+    // The adverts really are unicast: the client, which is no peer, sees none.
+    const seen = v.lab.tryExec('client', ['timeout', '1', 'tcpdump', '-c', '1', '-n', '-i', 'eth0', 'ip proto 112'], 3000);
+    assert.doesNotMatch(seen.stdout, /VRRP/, 'the client must not receive unicast adverts');
+    r1.signal('SIGKILL');
+    await r2.waitForLine(MASTER, 5000);
+    await v.waitVip('r2', vip);
+  } finally {
+    v.cleanup();
+  }
+});
+
+test('IPv6 (VRRPv3): the master holds the IPv6 VIP; failover moves it and the client\'s neighbour entry', async () => {
+  const v = createVrrpLab('v6', 2, 82);
+  try {
+    const vip = 'fd00:82::100';
+    const r1 = v.start('r1', config('r1', [{ priority: 150, vips: [`${vip}/64`], version: 3 }]));
+    const r2 = v.start('r2', config('r2', [{ priority: 100, vips: [`${vip}/64`], version: 3 }]));
+    await r1.waitForLine(MASTER);
+    await r2.waitForLine(BACKUP);
+    await v.waitVip('r1', vip);
+    assert.equal(v.lab.tryExec('client', ['ping', '-6', '-c', '1', '-W', '2', vip]).status, 0);
+    assert.equal(v.clientNeighMac(vip), v.mac('r1'));
+    r1.signal('SIGKILL');
+    await r2.waitForLine(MASTER, 5000);
+    await v.waitVip('r2', vip);
+    const r2mac = v.mac('r2');
+    const deadline = performance.now() + 3000;
+    while (v.clientNeighMac(vip) !== r2mac && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(v.clientNeighMac(vip), r2mac, 'the unsolicited NA must move the client\'s neighbour entry');
+  } finally {
+    v.cleanup();
+  }
+});
+
+test('use_vmac: the VIP lives on a macvlan with 00:00:5e:00:01:VRID, which answers ARP for it on either master', async () => {
+  const v = createVrrpLab('vm', 2, 83);
+  const vmac = '00:00:5e:00:01:2a';
+  // Who answers an ARP query for the VIP: "Unicast reply from 10.83.0.100 [00:00:5E:00:01:2A]".
+  const arpAnswerMac = (vip: string): string | null => {
+    const out = v.lab.tryExec('client', ['arping', '-c', '1', '-w', '2', '-I', 'eth0', vip]).stdout;
+    return /\[([0-9A-Fa-f:]{17})\]/.exec(out)?.[1]?.toLowerCase() ?? null;
+  };
+  try {
+    const vip = '10.83.0.100';
+    const r1 = v.start('r1', config('r1', [{ priority: 150, vips: [`${vip}/24`], version: 3, vrid: 42, useVmac: true }]));
+    const r2 = v.start('r2', config('r2', [{ priority: 100, vips: [`${vip}/24`], version: 3, vrid: 42, useVmac: true }]));
+    await r1.waitForLine(MASTER);
+    await r2.waitForLine(BACKUP);
+    await v.waitVip('r1', vip);
+    assert.equal(v.mac('r1', 'vrrp.42'), vmac);
+    assert.match(v.lab.exec('r1', ['ip', '-d', 'link', 'show', 'dev', 'vrrp.42']), /macvlan mode private/);
+    assert.match(v.lab.exec('r1', ['ip', '-o', 'addr', 'show', 'dev', 'vrrp.42']), /10\.83\.0\.100\/24/);
+    assert.equal(arpAnswerMac(vip), vmac);
+    // A crash that takes r1 off the wire: its macvlan (same VMAC) must not answer any more.
+    r1.signal('SIGKILL');
+    v.lab.setLink('r1', false, 'bridge');
+    await r2.waitForLine(MASTER, 5000);
+    await v.waitVip('r2', vip);
+    assert.equal(arpAnswerMac(vip), vmac, 'the VMAC moves with the VIP');
+    assert.equal(v.lab.tryExec('client', ['ping', '-c', '1', '-W', '2', vip]).status, 0);
+    // A graceful stop removes the macvlan it made.
+    r2.signal('SIGTERM');
+    assert.equal(await r2.exited(3000), 0);
+    assert.equal(v.lab.tryExec('r2', ['ip', 'link', 'show', 'dev', 'vrrp.42']).status !== 0, true, 'vrrp.42 removed on stop');
+  } finally {
+    v.cleanup();
+  }
+});
