@@ -24,7 +24,6 @@ export class Checker implements WorldObserver {
   readonly #world: World;
   #faultSeq = 0;
   #converged = false;
-  #prevNotified = new Map<string, VrrpState>();
   #dropsBefore = 0;
   #pending: Takeover[] = [];
   #takeovers: Takeover[] = [];
@@ -42,20 +41,24 @@ export class Checker implements WorldObserver {
   // ---- per step ----
 
   beforeStep(node: SimNode): void {
-    this.#prevNotified = new Map(node.notified);
+    node.violations.length = 0;
     this.#dropsBefore = 0;
     if (node.router) for (const i of node.router.instances()) this.#dropsBefore += sumDrops(i.stats.drops);
   }
 
   afterStep(node: SimNode, cause: string, actions: readonly TaggedAction[], localNow: Millis): void {
     this.counts.steps++;
-    const fail = (msg: string): never => this.#world.fail(`${node.name} after '${cause}': ${msg}`);
-    checkStep(node, cause, actions, localNow, this.#prevNotified, this.#dropsBefore, fail);
+    const fail = this.#failFor(node, cause);
+    checkStep(node, cause, actions, localNow, this.#dropsBefore, fail);
     for (const { instance, action } of actions) {
       if (action.type !== 'transition') continue;
       if (this.#converged) fail(`flap: ${instance} ${action.from}→${action.to} (${action.reason}) after convergence with no fault since`);
       if (action.to === 'MASTER') this.#checkTakeover(node, node.config(instance), action.reason, fail);
     }
+  }
+
+  #failFor(node: SimNode, cause: string): (msg: string) => never {
+    return (msg: string): never => this.#world.fail(`${node.name} after '${cause}': ${msg}`);
   }
 
   // ---- faults and settle points ----

@@ -53,6 +53,8 @@ export class SimNode {
   /** State per instance as reported by transition actions (notify's view). */
   readonly notified = new Map<string, VrrpState>();
   notifyCount = 0;
+  /** Ordering rules broken inside the last step (the checker fails the run on any). */
+  readonly violations: string[] = [];
   stalledUntilMs = 0;
   stallToken = 0;
   inbox: Frame[] = [];
@@ -160,7 +162,14 @@ export class SimNode {
     this.wakeAtMs = null;
   }
 
+  /**
+   * Executes actions in order, as the daemon's execute.ts would, and records
+   * what only the order can show: a transition that does not start from the
+   * last notified state, an announce for VIPs the kernel doesn't hold, VIPs
+   * added without an announce in the same step.
+   */
   #execute(actions: readonly TaggedAction[]): void {
+    let unannounced: string | null = null;
     for (const { instance, action } of actions) {
       switch (action.type) {
         case 'send': {
@@ -171,19 +180,28 @@ export class SimNode {
         }
         case 'addVips':
           for (const v of this.config(instance).advertAddresses) this.kernel.add(v);
+          unannounced = instance;
           break;
         case 'removeVips':
           for (const v of this.config(instance).advertAddresses) this.kernel.delete(v);
+          if (unannounced === instance) unannounced = null;
           break;
-        case 'announce':
-          this.#env.announce(this, this.config(instance).advertAddresses, action.count);
+        case 'announce': {
+          const vips = this.config(instance).advertAddresses;
+          if (!vips.every((v) => this.kernel.has(v))) this.violations.push(`${instance}: announce (${action.reason}) for VIPs it does not hold`);
+          if (unannounced === instance) unannounced = null;
+          this.#env.announce(this, vips, action.count);
           break;
-        case 'transition':
+        }
+        case 'transition': {
+          const last = this.notified.get(instance);
+          if (last !== action.from) this.violations.push(`${instance}: transition ${action.from}→${action.to} but the last notified state was ${last}`);
           this.notified.set(instance, action.to);
           this.notifyCount++;
           this.#env.transitioned(this, instance, action.from, action.to, action.reason);
           this.#env.note(this, 'transition', `${instance} ${action.from}→${action.to} (${action.reason}, prio ${action.priority})`);
           break;
+        }
         case 'drop':
           this.#env.note(this, 'drop', `${instance || '-'} ${action.reason} from ${action.src}`);
           break;
@@ -191,5 +209,6 @@ export class SimNode {
           break;
       }
     }
+    if (unannounced !== null) this.violations.push(`${unannounced}: VIPs added without an announce in the same step`);
   }
 }

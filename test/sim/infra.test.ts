@@ -1,0 +1,141 @@
+// The simulator's own parts: if these are wrong, every verdict it gives is.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { Prng } from './prng.ts';
+import { EventQueue } from './queue.ts';
+import { NodeClock } from './clock.ts';
+import { Lan, CLEAN_PATH, components, pathMaxDelayMs } from './lan.ts';
+import { Trace } from './trace.ts';
+import { SimHost } from './host.ts';
+import { expectedPriority } from './expect.ts';
+import { instanceConfig } from './config.ts';
+
+describe('Prng', () => {
+  it('replays exactly from its seed and differs across seeds', () => {
+    const a = new Prng(42);
+    const b = new Prng(42);
+    const c = new Prng(43);
+    const xs = Array.from({ length: 100 }, () => a.u32());
+    assert.deepEqual(xs, Array.from({ length: 100 }, () => b.u32()));
+    assert.notDeepEqual(xs, Array.from({ length: 100 }, () => c.u32()));
+  });
+  it('int stays in range and hits both ends; float is in [0, 1)', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 53 - 1 }), fc.integer({ min: -50, max: 50 }), fc.integer({ min: 0, max: 20 }), (seed, lo, span) => {
+      const p = new Prng(seed);
+      for (let i = 0; i < 50; i++) {
+        const x = p.int(lo, lo + span);
+        assert.ok(Number.isInteger(x) && x >= lo && x <= lo + span);
+        const f = p.float();
+        assert.ok(f >= 0 && f < 1);
+      }
+    }));
+    const p = new Prng(7);
+    const seen = new Set(Array.from({ length: 200 }, () => p.int(1, 3)));
+    assert.deepEqual([...seen].sort(), [1, 2, 3]);
+  });
+  it('exponential has roughly the asked-for mean', () => {
+    const p = new Prng(9);
+    let sum = 0;
+    for (let i = 0; i < 20_000; i++) sum += p.exponential(10);
+    assert.ok(Math.abs(sum / 20_000 - 10) < 0.5, `mean ${sum / 20_000}`);
+  });
+});
+
+describe('EventQueue', () => {
+  it('pops in (time, insertion) order', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 200 }), (times) => {
+      const q = new EventQueue<number>();
+      times.forEach((t, i) => q.push(t, i));
+      const out: number[] = [];
+      for (let e = q.pop(); e; e = q.pop()) out.push(e.item);
+      const expected = times.map((t, i) => [t, i] as const).sort((x, y) => x[0] - y[0] || x[1] - y[1]).map((x) => x[1]);
+      assert.deepEqual(out, expected);
+    }));
+  });
+});
+
+describe('NodeClock', () => {
+  it('globalAt is the first global ms at which the local clock reaches a reading', () => {
+    fc.assert(fc.property(fc.double({ min: 0.995, max: 1.005, noNaN: true }), fc.integer({ min: 0, max: 1e9 }), fc.integer({ min: 0, max: 1e7 }), (rate, offset, g) => {
+      const c = new NodeClock(rate, offset);
+      const target = c.local(g) + 1234;
+      const at = c.globalAt(target);
+      assert.ok(c.local(at) >= target);
+      assert.ok(at === 0 || c.local(at - 1) < target);
+    }));
+  });
+  it('refuses drift beyond ±0.5 % and keeps the wall clock apart from the monotonic one', () => {
+    assert.throws(() => new NodeClock(1.01, 0));
+    const c = new NodeClock(1, 0);
+    const before = c.local(1000);
+    c.jumpWall(-3_600_000);
+    assert.equal(c.local(1000), before);
+    assert.equal(c.wall(1000), 1_700_000_000_000 + 1000 - 3_600_000);
+  });
+});
+
+describe('Lan', () => {
+  it('delivers everything on a clean path, nothing on a cut or fully lossy one', () => {
+    const lan = new Lan(3, new Prng(1));
+    assert.equal(lan.fates(0, 1).length, 1);
+    lan.partition([[0], [1, 2]], false); // one way: 0 → others cut, not back
+    assert.deepEqual(lan.fates(0, 1), []);
+    assert.equal(lan.fates(1, 0).length, 1);
+    lan.heal();
+    lan.setPath(1, 2, { ...CLEAN_PATH, lossP: 1 });
+    assert.deepEqual(lan.fates(1, 2), []);
+    assert.ok(lan.lossy());
+  });
+  it('keeps delays within the advertised bound and duplicates at about dupP', () => {
+    const p = { lossP: 0, delayMinMs: 2, delayMeanMs: 5, jitterMs: 3, dupP: 0.1, reorderP: 0.05, reorderExtraMs: 10, corruptP: 0 };
+    const lan = new Lan(2, new Prng(3), p);
+    let copies = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const f = lan.fates(0, 1);
+      copies += f.length;
+      for (const d of f) assert.ok(d >= 2 && d <= pathMaxDelayMs(p) + 1, `delay ${d}`);
+    }
+    assert.ok(copies > 10_800 && copies < 11_200, `${copies} copies`);
+  });
+  it('components are the "hear each other both ways" groups', () => {
+    const lan = new Lan(4, new Prng(1));
+    lan.partition([[0, 1], [2, 3]]);
+    assert.deepEqual(components(lan, [0, 1, 2, 3]), [[0, 1], [2, 3]]);
+    lan.heal();
+    lan.block(0, 3); // one direction only: 3 no longer counts as connected to 0
+    assert.deepEqual(components(lan, [0, 3]), [[0], [3]]);
+  });
+});
+
+describe('Trace, host and expected priority', () => {
+  it('the trace keeps the last events, oldest first', () => {
+    const t = new Trace(3);
+    for (let i = 0; i < 5; i++) t.add(i, 'r1', 'e', String(i));
+    assert.deepEqual(t.last().map((e) => e.detail), ['2', '3', '4']);
+  });
+  it('the host learns only from announcements, last one wins', () => {
+    const h = new SimHost();
+    assert.equal(h.macFor('10.1.1.100'), undefined);
+    h.hearAnnouncement('10.1.1.100', 'aa', 1);
+    h.hearAnnouncement('10.1.1.100', 'bb', 2);
+    assert.equal(h.macFor('10.1.1.100'), 'bb');
+  });
+  it('derives priority as keepalived documents it', () => {
+    const cfg = instanceConfig({
+      router: 0, vrid: 1, priority: 100,
+      trackers: [
+        { id: 'a', weight: -10, reverse: false },
+        { id: 'b', weight: 20, reverse: false },
+        { id: 'c', weight: 5, reverse: true },
+        { id: 'z', weight: 0, reverse: false },
+      ],
+    });
+    const at = (entries: Array<[string, boolean]>) => expectedPriority(cfg, new Map(entries));
+    assert.deepEqual(at([]), { priority: 100, fault: false }); // nothing reported yet
+    assert.deepEqual(at([['a', false], ['b', true], ['c', true], ['z', true]]), { priority: 100 - 10 + 20 - 5, fault: false });
+    assert.deepEqual(at([['a', true], ['b', false], ['c', false], ['z', false]]), { priority: 100, fault: true });
+    assert.equal(expectedPriority({ ...cfg, priority: 250 }, new Map([['b', true]])).priority, 254);
+    assert.equal(expectedPriority({ ...cfg, priority: 255 }, new Map([['a', false]])).priority, 255);
+  });
+});
