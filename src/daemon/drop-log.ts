@@ -27,11 +27,12 @@ export class DropLog {
     this.#clock = clock;
   }
 
-  record(where: string, reason: string, src: string, detail: string): void {
+  /** Counts a drop; logs it unless `alreadyLogged` (the core words its own drops, per packet, as keepalived). */
+  record(where: string, reason: string, src: string, detail: string, alreadyLogged = false): void {
     const key = `${where}|${reason}`;
     const count = (this.#counts.get(key) ?? 0) + 1;
     this.#counts.set(key, count);
-    if (reason === 'ownAdvert') return; // our own adverts looped back: normal, counted only
+    if (alreadyLogged || reason === 'ownAdvert') return; // own adverts looped back: normal, counted only
     const now = this.#clock.now();
     const last = this.#lastLogged.get(key);
     if (last && now - last.at < LOG_EVERY_MS) return;

@@ -112,8 +112,9 @@ test('interop: a mismatched password is rejected on both sides (each stays MASTE
     await ours.waitForLine(MASTER, 15_000);
     // keepalived never hears a valid advert, so it becomes MASTER too after Master_Down_Interval.
     await theirs.waitForLine(MASTER, 15_000);
-    await ours.waitForLine(/authMismatch|auth/i, 10_000);
-    await theirs.waitForLine(/passw|auth/i, 10_000);
+    // Both say it in keepalived's words.
+    await ours.waitForLine(/\(VI_1\) received an invalid passwd!/, 10_000);
+    await theirs.waitForLine(/\(VI_1\) received an invalid passwd!/, 10_000);
     assert.equal(ours.lines.some((l) => BACKUP.test(l.text) && ours.lines.indexOf(l) > ours.lines.findIndex((x) => MASTER.test(x.text))), false,
       'vipkeeper must not yield to an advert with the wrong password');
   } finally {
