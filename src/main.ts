@@ -5,7 +5,6 @@ import { parseArgs, USAGE } from './cli/args.ts';
 import type { CliOptions } from './cli/options.ts';
 import { formatDiagnostic } from './config/diagnostics.ts';
 import { loadAndCheck } from './config/load.ts';
-import { runDaemon } from './daemon/lifecycle.ts';
 
 function version(): string {
   try {
@@ -47,7 +46,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'help': process.stderr.write(USAGE); return 0;
     case 'configTest': return configTest(parsed.options);
     case 'dumpConf': return dumpConf(parsed.options);
-    case 'run': return runDaemon(parsed.options);
+    case 'run': {
+      // Loaded only to run: -t and -d stay fast without the daemon's graph (netlink addon, pino).
+      const { runDaemon } = await import('./daemon/lifecycle.ts');
+      return runDaemon(parsed.options);
+    }
   }
 }
 

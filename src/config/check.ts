@@ -4,7 +4,7 @@ import { DiagnosticSink, exitStatus, type Diagnostic } from './diagnostics.ts';
 import { readDraft } from './keywords.ts';
 import type { Config } from './model.ts';
 import { parse } from './parser.ts';
-import { preprocess } from './preprocess.ts';
+import { preprocess, type Line } from './preprocess.ts';
 import type { ConfigReader } from './source.ts';
 import { validate } from './validate.ts';
 import { checkEnvironment, type CheckEnv } from './validate-env.ts';
@@ -22,13 +22,24 @@ export interface CheckResult {
   readonly exitStatus: number;
 }
 
+/** Rank of a file:line in reading order, so "defined later" works across includes (built on first use). */
+function readingOrder(lines: readonly Line[]): (w: { file: string; line: number }) => number {
+  let byFile: Map<string, Int32Array> | null = null;
+  const build = (): Map<string, Int32Array> => {
+    const maxLine = new Map<string, number>();
+    for (const l of lines) maxLine.set(l.pos.file, Math.max(maxLine.get(l.pos.file) ?? 0, l.pos.line));
+    const m = new Map<string, Int32Array>();
+    for (const [file, max] of maxLine) m.set(file, new Int32Array(max + 1).fill(-1));
+    lines.forEach((l, n) => { const a = m.get(l.pos.file)!; if (a[l.pos.line] === -1) a[l.pos.line] = n; });
+    return m;
+  };
+  return (w) => (byFile ??= build()).get(w.file)?.[w.line] ?? -1;
+}
+
 export function checkConfig(mainPath: string, reader: ConfigReader, options: CheckOptions): CheckResult {
   const sink = new DiagnosticSink();
   const lines = preprocess(mainPath, reader, sink, { configId: options.configId });
-  // Reading order of every line, so "defined later" works across includes.
-  const rank = new Map<string, number>();
-  lines.forEach((l, n) => { const k = `${l.pos.file}:${l.pos.line}`; if (!rank.has(k)) rank.set(k, n); });
-  const order = (w: { file: string; line: number }) => rank.get(`${w.file}:${w.line}`) ?? -1;
+  const order = readingOrder(lines);
   const tree = parse(lines, sink);
   const draft = readDraft(tree, sink);
   const config = validate(draft, order, options.env, sink);

@@ -19,8 +19,11 @@ export interface LogicalLine {
   readonly continued: boolean;
 }
 
+const SPECIAL_RE = /[#!"'\\]/;
+
 /** Strips the comment and finds a trailing continuation; returns null text for blank lines. */
 function stripLine(raw: string): { text: string; continued: boolean; unterminatedQuote: boolean } {
+  if (!SPECIAL_RE.test(raw)) return { text: raw.trim(), continued: false, unterminatedQuote: false };
   let out = '';
   let quote: string | null = null;
   let continued = false;
@@ -65,6 +68,8 @@ export function splitLines(source: string, file: string, sink: DiagnosticSink): 
   return out;
 }
 
+const TOKEN_SPECIAL_RE = /[{}"'\\$]/;
+
 const ESCAPES: Record<string, string> = { a: '\x07', b: '\b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
 
 /** Reads one escape inside quotes starting after the backslash; returns [text, consumed]. */
@@ -85,6 +90,17 @@ function readEscape(s: string, i: number): [string, number] {
 /** Splits a logical line into words. `col0` is the column of text[0]. */
 export function tokenize(text: string, col0: number): Word[] {
   const words: Word[] = [];
+  if (!TOKEN_SPECIAL_RE.test(text)) {
+    // Common case: plain words separated by blanks.
+    let start = -1;
+    for (let i = 0; i <= text.length; i++) {
+      const c = text.charCodeAt(i); // NaN past the end
+      const blank = c === 32 || c === 9 || i === text.length;
+      if (!blank && start < 0) start = i;
+      else if (blank && start >= 0) { words.push({ text: text.slice(start, i), col: col0 + start, quoted: false }); start = -1; }
+    }
+    return words;
+  }
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;

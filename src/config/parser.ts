@@ -33,7 +33,7 @@ const isClose = (t: Tok | undefined): boolean => t !== undefined && !t.word.quot
 function flatten(lines: readonly Line[]): Tok[] {
   const toks: Tok[] = [];
   lines.forEach((line, lineIndex) => {
-    for (const word of line.words) toks.push({ word, pos: { ...line.pos, col: word.col }, lineIndex });
+    for (const word of line.words) toks.push({ word, pos: { file: line.pos.file, line: line.pos.line, col: word.col }, lineIndex });
   });
   return toks;
 }
