@@ -24,7 +24,6 @@ export class Checker implements WorldObserver {
   readonly #world: World;
   #faultSeq = 0;
   #converged = false;
-  #dropsBefore = 0;
   #pending: Takeover[] = [];
   #takeovers: Takeover[] = [];
   readonly counts = { settles: 0, settleSkipped: 0, arpChecks: 0, takeoverChecks: 0, steps: 0 };
@@ -42,14 +41,12 @@ export class Checker implements WorldObserver {
 
   beforeStep(node: SimNode): void {
     node.violations.length = 0;
-    this.#dropsBefore = 0;
-    if (node.router) for (const i of node.router.instances()) this.#dropsBefore += sumDrops(i.stats.drops);
   }
 
   afterStep(node: SimNode, cause: string, actions: readonly TaggedAction[], localNow: Millis): void {
     this.counts.steps++;
     const fail = this.#failFor(node, cause);
-    checkStep(node, cause, actions, localNow, this.#dropsBefore, fail);
+    checkStep(node, cause, actions, localNow, fail);
     for (const { instance, action } of actions) {
       if (action.type !== 'transition') continue;
       if (this.#converged) fail(`flap: ${instance} ${action.from}→${action.to} (${action.reason}) after convergence with no fault since`);
@@ -226,10 +223,4 @@ export class Checker implements WorldObserver {
     if (now < earliest) fail(`${cfg.name} took over at ${now}ms (${reason}), sooner than the protocol allows:${waits} earliest ${earliest.toFixed(0)}ms`);
     if (now > latest) fail(`${cfg.name} took over at ${now}ms (${reason}), later than bound:${waits} + one delay = ${latest.toFixed(0)}ms`);
   }
-}
-
-function sumDrops(d: Partial<Record<string, number>>): number {
-  let s = 0;
-  for (const k in d) s += d[k] ?? 0;
-  return s;
 }

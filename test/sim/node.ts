@@ -8,6 +8,7 @@ import type { Advert, PacketEnds } from '../../src/vrrp/advert.ts';
 import type { InstanceConfig, VrrpState } from '../../src/vrrp/types.ts';
 import { Router, type SyncGroupConfig, type TaggedAction } from '../../src/vrrp/router.ts';
 import type { NodeClock } from './clock.ts';
+import type { Expected } from './expect.ts';
 
 /** A frame on the wire: the encoded advert plus what the receiver needs to decode it. */
 export interface Frame {
@@ -55,6 +56,11 @@ export class SimNode {
   notifyCount = 0;
   /** Ordering rules broken inside the last step (the checker fails the run on any). */
   readonly violations: string[] = [];
+  /** Σ of the core's drop counters as of the last step (a new Router starts from 0). */
+  dropTotal = 0;
+  /** Bumped whenever trackerReported changes, so checkers can cache what they derive from it. */
+  trackerEpoch = 0;
+  readonly expectedCache = new Map<string, { epoch: number; exp: Expected }>();
   stalledUntilMs = 0;
   stallToken = 0;
   inbox: Frame[] = [];
@@ -126,6 +132,8 @@ export class SimNode {
     this.status = 'running';
     this.notified.clear();
     this.trackerReported.clear();
+    this.trackerEpoch++;
+    this.dropTotal = 0;
     this.lastLocalNow = -Infinity;
     for (const c of this.configs) this.notified.set(c.name, 'INIT');
     // The daemon reads carrier state from netlink before it starts the instances.
@@ -140,6 +148,7 @@ export class SimNode {
     this.trackerTruth.set(id, up);
     if (!this.running || this.stalled) return; // reported when the stall ends
     this.trackerReported.set(id, up);
+    this.trackerEpoch++;
     this.step(`tracker ${id} ${up ? 'up' : 'down'}`, (r, now) => r.tracker(id, up, now));
   }
 

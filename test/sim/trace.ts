@@ -6,6 +6,7 @@ export interface TraceEvent {
   node: string;
   what: string;
   detail: string;
+  prio: number; // for sends: the advertised priority (-1 otherwise); kept raw so the hot path builds no string
 }
 
 export class Trace {
@@ -17,7 +18,7 @@ export class Trace {
     this.#ring = new Array<TraceEvent>(Math.max(1, capacity));
   }
 
-  add(atMs: number, node: string, what: string, detail: string): void {
+  add(atMs: number, node: string, what: string, detail: string, prio = -1): void {
     if (this.capacity === 0) return;
     const slot = this.#ring[this.#next];
     if (slot) {
@@ -25,8 +26,9 @@ export class Trace {
       slot.node = node;
       slot.what = what;
       slot.detail = detail;
+      slot.prio = prio;
     } else {
-      this.#ring[this.#next] = { atMs, node, what, detail };
+      this.#ring[this.#next] = { atMs, node, what, detail, prio };
     }
     this.#next = (this.#next + 1) % this.capacity;
     this.#count++;
@@ -45,7 +47,7 @@ export class Trace {
 
   format(n?: number): string {
     return this.last(n)
-      .map((e) => `${(e.atMs / 1000).toFixed(3).padStart(10)}s  ${e.node.padEnd(6)} ${e.what.padEnd(12)} ${e.detail}`)
+      .map((e) => `${(e.atMs / 1000).toFixed(3).padStart(10)}s  ${e.node.padEnd(6)} ${e.what.padEnd(12)} ${e.detail}${e.prio >= 0 ? ` prio ${e.prio}` : ''}`)
       .join('\n');
   }
 }

@@ -152,24 +152,39 @@ export class World implements NodeEnv {
   // ---- NodeEnv: what nodes call ----
 
   transmit(node: SimNode, cfg: InstanceConfig, advert: Advert): void {
-    const ends = { src: cfg.primaryAddress, dst: vrrpGroup(cfg.family) };
+    const ends = cfg.family === 4 ? this.#ends4(cfg.primaryAddress) : { src: cfg.primaryAddress, dst: vrrpGroup(6) };
     const bytes = encodeAdvert(advert, ends);
-    // Invariant 6: what goes on the wire decodes to exactly what was asked for.
-    const back = decodeAdvert(bytes, cfg.family, ends);
-    if (!back.ok || !advertEquals(back.advert, advert)) {
-      this.fail(`codec round trip: ${node.name} sent ${JSON.stringify(advert)}, decoded ${JSON.stringify(back)}`);
-    }
     this.stats.framesSent++;
-    this.trace.add(this.#now, node.name, 'send', `${cfg.name} vrid ${advert.vrid} prio ${advert.priority}`);
-    if (!node.linkUp) return;
-    for (let to = 0; to < this.nodes.length; to++) {
-      if (to === node.id) continue;
-      for (const delayMs of this.lan.fates(node.id, to)) {
-        const corrupted = this.#corruptPrng.chance(this.lan.path(node.id, to).corruptP);
-        const frame: Frame = { from: node.id, bytes: corrupted ? flipBit(bytes, this.#corruptPrng) : bytes, family: cfg.family, ends, sent: advert, corrupted };
-        this.#queue.push(this.#now + delayMs, { kind: 'frame', to, frame });
+    this.trace.add(this.#now, node.name, 'send', cfg.name, advert.priority);
+    // Invariant 6: what goes on the wire decodes to exactly what was asked for.
+    // Every receiver decodes its copy and compares it with `advert`; a frame
+    // nobody receives intact is decoded here instead.
+    let intact = false;
+    if (node.linkUp) {
+      for (let to = 0; to < this.nodes.length; to++) {
+        if (to === node.id) continue;
+        for (const delayMs of this.lan.fates(node.id, to)) {
+          const corrupted = this.#corruptPrng.chance(this.lan.path(node.id, to).corruptP);
+          intact ||= !corrupted;
+          const frame: Frame = { from: node.id, bytes: corrupted ? flipBit(bytes, this.#corruptPrng) : bytes, family: cfg.family, ends, sent: advert, corrupted };
+          this.#queue.push(this.#now + delayMs, { kind: 'frame', to, frame });
+        }
       }
     }
+    if (!intact) {
+      const back = decodeAdvert(bytes, cfg.family, ends);
+      if (!back.ok || !advertEquals(back.advert, advert)) {
+        this.fail(`codec round trip: ${node.name} sent ${JSON.stringify(advert)}, decoded ${JSON.stringify(back)}`);
+      }
+    }
+  }
+
+  readonly #endsCache = new Map<string, { src: string; dst: string }>();
+
+  #ends4(src: string): { src: string; dst: string } {
+    let e = this.#endsCache.get(src);
+    if (!e) this.#endsCache.set(src, (e = { src, dst: vrrpGroup(4) }));
+    return e;
   }
 
   announce(node: SimNode, vips: readonly string[], count: number): void {
@@ -236,7 +251,7 @@ export class World implements NodeEnv {
       this.fail(`codec: ${node.name} decoded ${JSON.stringify(res)} from r${frame.from + 1}, sent ${JSON.stringify(frame.sent)}`);
     }
     const advert = res.advert;
-    node.step(`rx r${frame.from + 1} vrid ${advert.vrid} prio ${advert.priority}`, (r, now) => r.receive('eth0', frame.family, advert, frame.ends.src, now));
+    node.step('rx', (r, now) => r.receive('eth0', frame.family, advert, frame.ends.src, now));
   }
 
   // ---- faults (scenario steps call these) ----
@@ -382,5 +397,5 @@ export function advertEquals(a: Advert, b: Advert): boolean {
   if (a.advertIntervalCs !== b.advertIntervalCs || a.authType !== b.authType || a.authData !== b.authData) return false;
   if (a.addresses.length !== b.addresses.length) return false;
   for (let i = 0; i < a.addresses.length; i++) if (a.addresses[i] !== b.addresses[i]) return false;
-  return Object.keys(a).length === 8 && Object.keys(b).length === 8;
+  return true;
 }
