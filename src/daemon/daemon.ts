@@ -14,7 +14,7 @@ import { Announcer } from '../net/announcer.ts';
 import { VmacManager } from '../net/vmac.ts';
 import type { VrrpPacket } from '../net/vrrp-socket.ts';
 import { Limiter } from '../track/limiter.ts';
-import { assembleInstance, assembleSyncGroups, interfaceOf, trackerId, type AssembledInstance } from './assemble.ts';
+import { assembleInstance, assembleSyncGroups, interfaceOf, sourceAddress, trackerId, type AssembledInstance } from './assemble.ts';
 import type { Clock } from './clock.ts';
 import { Driver } from './driver.ts';
 import { Executor } from './execute.ts';
@@ -53,6 +53,8 @@ export class Daemon {
   readonly #drops: DropLog;
   readonly #limiter = new Limiter(16, 256);
   #stopping = false;
+  #sourcesRefresh: Promise<void> | null = null;
+  #sourcesAgain = false;
 
   constructor(o: DaemonOptions) {
     this.#o = o;
@@ -80,10 +82,11 @@ export class Daemon {
     });
 
     await this.#createVmacs();
+    const factsOf = new Map<string, Awaited<ReturnType<LinkTable['facts']>>>();
     for (const inst of config.instances) {
       const base = interfaceOf(inst, config);
-      const facts = (await this.#links.facts(base)) ?? undefined;
-      const a = assembleInstance(inst, config, facts);
+      if (!factsOf.has(base)) factsOf.set(base, await this.#links.facts(base));
+      const a = assembleInstance(inst, config, factsOf.get(base) ?? undefined);
       this.#instances.set(inst.name, a);
     }
     await this.#removeStaleVips();
@@ -157,6 +160,7 @@ export class Daemon {
       log: this.#log, rtnl: this.#rtnl, watcher: this.#watcher, announcer: this.#announcer,
       releaseOnStop: true,
       sendSocket: () => this.#sockets.get(a.ifname, a.family),
+      source: () => this.#router.instance(a.core.name)?.primaryAddress ?? a.core.primaryAddress,
       sendLink: () => {
         const l = this.#links.byName(a.ifname);
         return l && l.mac ? { index: l.index, mac: l.mac } : undefined;
@@ -200,13 +204,47 @@ export class Daemon {
     return l !== undefined && isUp(l) && b !== undefined && isUp(b);
   }
 
+  /** Learns advert source addresses that were missing or changed (an interface configured after start-up). */
+  /** Coalesced: a burst of address events (our own VIPs, 1000 of them at start) costs one or two passes. */
+  #refreshSources(): Promise<void> {
+    if (this.#sourcesRefresh) {
+      this.#sourcesAgain = true;
+      return this.#sourcesRefresh;
+    }
+    this.#sourcesRefresh = (async () => {
+      do {
+        this.#sourcesAgain = false;
+        await this.#refreshSourcesOnce();
+      } while (this.#sourcesAgain && !this.#stopping);
+    })().finally(() => { this.#sourcesRefresh = null; });
+    return this.#sourcesRefresh;
+  }
+
+  async #refreshSourcesOnce(): Promise<void> {
+    const factsOf = new Map<string, Awaited<ReturnType<LinkTable['facts']>>>();
+    for (const a of this.#instances.values()) {
+      const inst = this.#router.instance(a.core.name);
+      if (!inst || a.model.unicastSrcIp || a.model.mcastSrcIp) continue;
+      if (!factsOf.has(a.baseIfname)) factsOf.set(a.baseIfname, await this.#links.facts(a.baseIfname));
+      const facts = factsOf.get(a.baseIfname) ?? undefined;
+      const src = sourceAddress(a.model, facts);
+      if (src !== null && src !== inst.primaryAddress && !this.#stopping) {
+        this.#log.info(`(${a.core.name}) advert source address is now ${src}`);
+        this.#run(this.#router.address(a.core.name, src, this.#o.clock.now()));
+      }
+    }
+  }
+
   #watchLinks(): void {
     const changed = (why: string) => (l: { name: string }) => {
       if (this.#stopping) return;
       this.#log.debug(`link ${l.name} ${why}`);
       if (why === 'added' || why === 'up') this.#openSockets();
-      this.#reportLinks();
+      void this.#refreshSources().catch(() => undefined).then(() => { if (!this.#stopping) this.#reportLinks(); });
     };
+    this.#events.on('address', (ev) => {
+      if (!this.#stopping && ev.op === 'new') void this.#refreshSources().catch(() => undefined);
+    });
     this.#links.on('up', changed('up'));
     this.#links.on('down', changed('down'));
     this.#links.on('added', changed('added'));

@@ -21,6 +21,8 @@ export interface InstanceIoDeps {
   /** The socket adverts leave by, and the interface facts, once the interface exists. */
   readonly sendSocket: () => VrrpSocket | undefined;
   readonly sendLink: () => { index: number; mac: string } | undefined;
+  /** The current advert source (it can be learned after start-up). */
+  readonly source: () => string;
   readonly releaseOnStop: boolean;
 }
 
@@ -60,15 +62,16 @@ export class InstanceIo implements InstanceEffects {
     const socket = this.#deps.sendSocket();
     if (!socket) return; // interface gone: the core is (or will be) in FAULT
     const c = this.#inst.core;
-    const m = this.#inst.model;
+    const src = this.#deps.source();
+    if (src === '0.0.0.0' || src === '::') return; // no address yet: nothing valid to send from
     if (c.unicastPeers.length > 0) {
       for (const peer of c.unicastPeers) {
-        socket.send(encodeAdvert(advert, { src: c.primaryAddress, dst: peer }), { src: c.primaryAddress, dst: peer, ttl: m.unicastTtl });
+        socket.send(encodeAdvert(advert, { src, dst: peer }), { src, dst: peer, ttl: this.#inst.model.unicastTtl });
       }
       return;
     }
     const dst = this.#inst.mcastGroup;
-    socket.send(encodeAdvert(advert, { src: c.primaryAddress, dst }), { src: c.primaryAddress, dst, ttl: 255 });
+    socket.send(encodeAdvert(advert, { src, dst }), { src, dst, ttl: 255 });
   }
 
   async addVips(): Promise<void> {

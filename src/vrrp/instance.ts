@@ -28,7 +28,7 @@ type DownReason = Extract<TransitionReason, 'masterDown' | 'priorityZero' | 'pre
 
 export class Instance {
   readonly config: InstanceConfig;
-  readonly #ctx: ReceiveContext;
+  #ctx: ReceiveContext;
   readonly #timers = new TimerTable();
   readonly #trackerUp = new Map<string, boolean | number>();
   readonly #stats: InstanceStats = {
@@ -71,6 +71,8 @@ export class Instance {
 
   get state(): VrrpState { return this.#state; }
   get effectivePriority(): number { return this.#priority; }
+  /** The address we advertise from and tie-break with (config, or learned from the interface later). */
+  get primaryAddress(): string { return this.#ctx.primaryAddress; }
   get masterAdverIntervalMs(): Millis { return this.#masterAdverIntervalMs; }
   get stats(): Readonly<InstanceStats> { return this.#stats; }
   /** Router/sync-group use: Master_Down expired and no better master heard since. */
@@ -102,6 +104,9 @@ export class Instance {
       case 'tracker':
         this.#trackerUp.set(event.id, event.up);
         this.#reevaluate(now);
+        break;
+      case 'address':
+        this.#ctx = receiveContext({ ...this.config, primaryAddress: event.primary });
         break;
       case 'trackerValue':
         this.#trackerUp.set(event.id, event.value);

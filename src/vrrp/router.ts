@@ -86,6 +86,12 @@ export class Router {
     return this.#each(this.#list.filter((i) => i.config.ifname === ifname), { type: 'interface', up }, now);
   }
 
+  /** One instance's advert source address changed. */
+  address(name: string, primary: string, now: Millis): TaggedAction[] {
+    const inst = this.#byName.get(name);
+    return inst ? this.#run(inst, { type: 'address', primary }, now) : [];
+  }
+
   shutdown(now: Millis): TaggedAction[] {
     return this.#each(this.#list, { type: 'shutdown' }, now);
   }

@@ -77,6 +77,8 @@ export type InstanceEvent =
   | { readonly type: 'trackerValue'; readonly id: string; readonly value: number }
   /** The instance's own interface (carrier/admin). */
   | { readonly type: 'interface'; readonly up: boolean }
+  /** Our advert source address changed (the interface got its address after start-up). */
+  | { readonly type: 'address'; readonly primary: string }
   /** Graceful stop: a MASTER sends priority 0 and releases its VIPs. */
   | { readonly type: 'shutdown' };
 

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createVrrpLab } from '../lib/vrrp-lab.ts';
 import { config } from '../lib/conf.ts';
+import { execFileSync } from 'node:child_process';
 
 const VIP = '10.78.0.100';
 const MASTER = /\(VI_1\) Entering MASTER STATE/;
@@ -49,6 +50,50 @@ test('a VIP deleted behind the master\'s back is restored', async () => {
     await r1.waitForLine(/VIP 10\.79\.0\.100 was removed from eth0; restoring it/, 3000, mark);
     await v.waitVip('r1', vip, true, 3000);
     assert.match(v.lab.exec('r1', ['ip', '-o', 'addr', 'show', 'dev', 'eth0']), /10\.79\.0\.100\/24/);
+  } finally {
+    v.cleanup();
+  }
+});
+
+test('an instance whose interface does not exist yet waits in FAULT and starts when it appears', async () => {
+  const v = createVrrpLab('la', 1, 85);
+  try {
+    const vip = '10.86.0.100';
+    // keepalived needs dynamic_interfaces for this too; without it a missing interface is a config error.
+    const r1 = v.start('r1', config('r1', [{ priority: 150, vips: [`${vip}/24`], version: 3, ifname: 'eth1' }], ['dynamic_interfaces']));
+    await r1.waitForLine(FAULT, 10_000);
+    assert.equal(v.hasVip('r1', vip), false);
+    // The interface arrives later (a veth to the bridge), and then its address.
+    const ns = v.lab.host('r1').ns;
+    execFileSync('ip', ['-n', v.lab.bridgeNs, 'link', 'add', 'name', 'r1b', 'type', 'veth', 'peer', 'name', 'eth1', 'netns', ns]);
+    execFileSync('ip', ['-n', v.lab.bridgeNs, 'link', 'set', 'dev', 'r1b', 'master', 'br0', 'up']);
+    execFileSync('ip', ['-n', ns, 'addr', 'add', '10.86.0.1/24', 'dev', 'eth1']);
+    execFileSync('ip', ['-n', ns, 'link', 'set', 'dev', 'eth1', 'up']);
+    await r1.waitForLine(MASTER, 10_000);
+    await v.waitVip('r1', vip);
+    // Its adverts now leave from the interface's address, not from nowhere.
+    const seen = v.lab.tryExec('r1', ['timeout', '3', 'tcpdump', '-c', '1', '-n', '-i', 'eth1', 'ip proto 112'], 5000);
+    assert.match(seen.stdout, /10\.86\.0\.1 > 224\.0\.0\.18/);
+  } finally {
+    v.cleanup();
+  }
+});
+
+test('stale VIPs of a crashed run are removed at start-up; -V leaves VIPs in place on stop', async () => {
+  const v = createVrrpLab('st', 2, 87);
+  try {
+    const vip = '10.87.0.100';
+    v.lab.exec('r2', ['ip', 'addr', 'add', `${vip}/24`, 'dev', 'eth0']); // left by a "crashed" run
+    const r1 = v.start('r1', config('r1', [{ priority: 150, vips: [`${vip}/24`], version: 3 }]), 'vipkeeper', ['-V']);
+    const r2 = v.start('r2', config('r2', [{ priority: 100, vips: [`${vip}/24`], version: 3 }]));
+    await r2.waitForLine(/removed stale VIP 10\.87\.0\.100\/24 from eth0/, 10_000);
+    await r1.waitForLine(MASTER);
+    await r2.waitForLine(BACKUP);
+    await v.waitVip('r2', vip, false);
+    await v.waitVip('r1', vip);
+    r1.signal('SIGTERM');
+    assert.equal(await r1.exited(3000), 0);
+    assert.equal(v.hasVip('r1', vip), true, 'with -V the VIP stays after stop');
   } finally {
     v.cleanup();
   }
