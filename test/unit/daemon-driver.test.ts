@@ -1,0 +1,68 @@
+// The one-timer driver: fires only once the monotonic clock reaches the
+// deadline (a timer that wakes early re-arms), reports lateness, and the
+// drop log rate-limits per (where, reason) while counting everything.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Driver } from '../../src/daemon/driver.ts';
+import { DropLog } from '../../src/daemon/drop-log.ts';
+import { millis, type Millis } from '../../src/base/units.ts';
+import type { Logger } from '../../src/observe/logger.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('fires at the deadline, never before it by the clock it is given, and re-arms for the next one', async () => {
+  let offset = 0; // a clock that runs 30 ms behind real time: the OS timer wakes "early"
+  const clock = { now: () => millis(performance.now() - offset) };
+  const deadlines: Millis[] = [];
+  const fired: number[] = [];
+  offset = 30;
+  const start = clock.now();
+  deadlines.push(millis(start + 20), millis(start + 60));
+  const driver = new Driver(clock, {
+    nextDeadline: () => deadlines[0] ?? null,
+    fire: (now) => { fired.push(now); while (deadlines.length && deadlines[0]! <= now) deadlines.shift(); },
+    late: () => {},
+  });
+  driver.rearm();
+  await sleep(150);
+  driver.stop();
+  assert.equal(fired.length, 2);
+  assert.ok(fired[0]! >= start + 20, `first fire at ${fired[0]! - start} ms`);
+  assert.ok(fired[1]! >= start + 60, `second fire at ${fired[1]! - start} ms`);
+});
+
+test('a blocked event loop is reported as lateness', async () => {
+  const clock = { now: () => millis(performance.now()) };
+  let deadline: Millis | null = millis(clock.now() + 5);
+  const late: number[] = [];
+  const driver = new Driver(clock, {
+    nextDeadline: () => deadline,
+    fire: () => { deadline = null; },
+    late: (ms) => late.push(ms),
+  });
+  driver.rearm();
+  const until = performance.now() + 60;
+  while (performance.now() < until) { /* block the loop past the deadline */ }
+  await sleep(20);
+  driver.stop();
+  assert.equal(late.length, 1);
+  assert.ok(late[0]! >= 40, `lateness ${late[0]} ms should reflect the 60 ms block`);
+});
+
+test('the drop log counts every drop but logs a key at most once per 10 s, with the suppressed count', () => {
+  const lines: string[] = [];
+  const log = { warn: (_o: unknown, msg: string) => lines.push(msg) } as unknown as Logger;
+  let now = 0;
+  const drops = new DropLog(log, { now: () => millis(now) });
+  for (let i = 0; i < 5; i++) drops.record('VI_1', 'authMismatch', '10.0.0.2', '');
+  drops.record('eth0', 'badChecksum', '10.0.0.3', '');
+  drops.record('VI_1', 'authMismatch', '10.0.0.2', '', true);
+  now = 10_001;
+  drops.record('VI_1', 'authMismatch', '10.0.0.2', '');
+  assert.deepEqual(drops.counts(), { 'VI_1|authMismatch': 7, 'eth0|badChecksum': 1 });
+  assert.deepEqual(lines, [
+    '(VI_1) received an invalid passwd!',
+    '(eth0) dropped advert from 10.0.0.3: badChecksum',
+    '(VI_1) received an invalid passwd! [5 more since last report]',
+  ]);
+});
