@@ -77,7 +77,13 @@ export function parseRouteOrRule(item: Node, kind: 'route' | 'rule', sink: Diagn
   if (kind === 'rule' && !words.includes('preference') && !words.includes('prio') && !words.includes('priority')) {
     sink.warning(item.pos, 'Rule has no preference specified - setting to 16384. This is probably not what you want.');
   }
-  return { words: words.filter((w) => w !== 'no_track'), family, noTrack: words.includes('no_track'), where: where(item.pos) };
+  const noTrack = words.includes('no_track');
+  if (kind === 'route' && !noTrack && !words.includes('dev')) {
+    // keepalived tracks a route by its interface; without one it cannot.
+    const dest = words.find((w) => w.includes('/') || ipFamily(w) !== null) ?? item.keyword;
+    sink.warning(item.pos, `Warning - cannot track route ${dest} with no interface specified, not tracking`);
+  }
+  return { words: words.filter((w) => w !== 'no_track'), family, noTrack: noTrack || (kind === 'route' && !words.includes('dev')), where: where(item.pos) };
 }
 
 export function parseUnicastPeer(item: Node, sink: DiagnosticSink): UnicastPeer | null {

@@ -14,12 +14,14 @@ import { arg, intArg, noExtraArgs, parseIntStrict, scriptArg, where, type Mutabl
 type Inherited = 'garpMasterDelayMs' | 'garpMasterRepeat' | 'garpMasterRefreshMs' | 'garpMasterRefreshRepeat' |
   'garpLowerPrioDelayMs' | 'garpLowerPrioRepeat' | 'downTimerAdverts' | 'lowerPrioNoAdvert' | 'higherPrioSendAdvert' |
   'checkUnicastSrc' | 'skipCheckAdvAddr' | 'strictMode' | 'smtpAlert';
-type Derived = 'auth' | 'notify' | 'interfaceWhere' | 'family' | 'version' | 'tracks' | 'syncGroup' | 'vrid' | 'initialState' | 'acceptMode' | 'virtualAddresses' | 'excludedAddresses';
+type Derived = 'auth' | 'notify' | 'interfaceWhere' | 'priority' | 'family' | 'version' | 'tracks' | 'syncGroup' | 'vrid' | 'initialState' | 'acceptMode' | 'virtualAddresses' | 'excludedAddresses';
 
 export type InstanceDraft = Mutable<Omit<VrrpInstance, Inherited | Derived>> & {
   [K in Inherited]: VrrpInstance[K] | null } & {
   pos: SourcePos;
   vrid: number | null;
+  /** null: keepalived derives it from the state (MASTER → 255, else 100). */
+  priority: number | null;
   state: { value: 'MASTER' | 'BACKUP'; pos: SourcePos } | null;
   version: 2 | 3 | null;
   accept: boolean | null;
@@ -37,15 +39,17 @@ export type InstanceDraft = Mutable<Omit<VrrpInstance, Inherited | Derived>> & {
   virtualRules: RouteOrRule[];
   unicastPeers: UnicastPeer[];
   sawUnicastPeer: boolean;
+  /** A unicast keyword was given (keepalived's VRRP_FLAG_UNICAST_CONFIGURED). */
+  unicastConfigured: boolean;
   authType: 'pass' | 'ah' | null;
   authPass: string | null;
 };
 
 export function defaultInstance(name: string, pos: SourcePos): InstanceDraft {
   return {
-    name, where: where(pos), pos, interface: null, vrid: null, state: null, priority: 100, advertIntervalMs: millis(1000),
+    name, where: where(pos), pos, interface: null, vrid: null, state: null, priority: null, advertIntervalMs: millis(1000),
     version: null, authType: null, authPass: null, vips: [], evips: [], virtualRoutes: [], virtualRules: [], rawTracks: [],
-    unicastSrcIp: null, mcastSrcIp: null, mcastDstIp: null, unicastPeers: [], sawUnicastPeer: false, unicastTtl: 255,
+    unicastSrcIp: null, mcastSrcIp: null, mcastDstIp: null, unicastPeers: [], sawUnicastPeer: false, unicastConfigured: false, unicastTtl: 255,
     unicastFaultNoPeer: false, preempt: true, nopreemptPos: null, preemptDelayMs: millis(0), priorityPos: null,
     advertPos: null, interfacePos: null, preemptDelayPos: null, sawVipBlock: false,
     garpMasterDelayMs: null, garpMasterRepeat: null, garpMasterRefreshMs: null, garpMasterRefreshRepeat: null,
@@ -172,7 +176,7 @@ export const INSTANCE_SECTION: Section<InstanceDraft> = {
     track_script: (node, d, sink) => trackBlock('script', node, d.rawTracks, sink),
     track_file: (node, d, sink) => trackBlock('file', node, d.rawTracks, sink),
     track_process: (node, d, sink) => trackBlock('process', node, d.rawTracks, sink),
-    unicast_src_ip: srcIp('unicastSrcIp'),
+    unicast_src_ip: (node, d, sink) => { srcIp('unicastSrcIp')(node, d, sink); d.unicastConfigured = true; },
     mcast_src_ip: srcIp('mcastSrcIp'),
     mcast_dst_ip: (node, d, sink) => {
       srcIp('mcastDstIp')(node, d, sink);
@@ -185,9 +189,10 @@ export const INSTANCE_SECTION: Section<InstanceDraft> = {
     unicast_peer: (node, d, sink) => {
       if (node.children === null) { sink.error(node.pos, `'unicast_peer' expects a '{' block`); return; }
       d.sawUnicastPeer = true;
+      d.unicastConfigured = true;
       for (const item of node.children) { const p = parseUnicastPeer(item, sink); if (p) d.unicastPeers.push(p); }
     },
-    unicast_ttl: intField('unicastTtl', 1, 255),
+    unicast_ttl: (node, d, sink) => { intField<InstanceDraft>('unicastTtl', 1, 255)(node, d, sink); d.unicastConfigured = true; },
     unicast_fault_no_peer: boolField('unicastFaultNoPeer', true),
     nopreempt: (node, d) => { d.preempt = false; d.nopreemptPos = node.pos; },
     preempt: (node, d) => { d.preempt = true; void node; },
@@ -216,7 +221,7 @@ export const INSTANCE_SECTION: Section<InstanceDraft> = {
     use_vmac: useVmac,
     vmac_xmit_base: boolField('vmacXmitBase', true),
     native_ipv6: boolField('nativeIpv6', true),
-    check_unicast_src: boolField('checkUnicastSrc', true),
+    check_unicast_src: (node, d, sink) => { boolField<InstanceDraft>('checkUnicastSrc', true)(node, d, sink); d.unicastConfigured = true; },
     skip_check_adv_addr: boolField('skipCheckAdvAddr'),
     strict_mode: boolField('strictMode'),
     track_src_ip: boolField('trackSrcIp', true),

@@ -7,6 +7,7 @@ import type { InstanceDraft } from './keywords-instance.ts';
 import type { Config, GlobalDefs, SyncGroup, TrackFile, TrackProcess, VrrpInstance, VrrpScript } from './model.ts';
 import { resolveTracks, type TrackTargets } from './validate-refs.ts';
 import { checkInstanceSet } from './validate-set.ts';
+import { applyModeRules, derivePriority } from './validate-modes.ts';
 import { DEFAULT_SCRIPT_USER, type CheckEnv } from './validate-env.ts';
 
 function finalizeScripts(d: Draft, env: CheckEnv | null, sink: DiagnosticSink): VrrpScript[] {
@@ -51,9 +52,17 @@ function instanceFamily(i: InstanceDraft): 4 | 6 {
 
 function finalizeInstance(i: InstanceDraft, g: GlobalDefs, targets: TrackTargets, order: (w: { file: string; line: number }) => number, sink: DiagnosticSink): VrrpInstance | null {
   if (i.vrid === null) { sink.error(i.pos, `(${i.name}) the virtual router id must be set`); return null; }
+  const priority = derivePriority(i);
+  applyModeRules(i, g, priority, sink);
   const family = instanceFamily(i);
-  if (i.vips.length === 0) sink.warning(i.pos, `(${i.name}) No VIP specified; at least one is sensible`);
   let version = i.version ?? g.vrrpVersion;
+  if (i.vips.length === 0) {
+    if (version === 3 || (i.strictMode ?? g.strict)) {
+      sink.error(i.pos, `(${i.name}) No VIP specified; at least one is required`);
+      return null;
+    }
+    sink.warning(i.pos, `(${i.name}) No VIP specified; at least one is sensible`);
+  }
   if (family === 6 && version === 2) {
     if (i.version === 2) sink.note(i.pos, `(${i.name}) IPv6 needs VRRP version 3; using version 3`); // keepalived: silently
     version = 3;
@@ -84,11 +93,12 @@ function finalizeInstance(i: InstanceDraft, g: GlobalDefs, targets: TrackTargets
     i.advertIntervalMs = millis(40950);
   }
   const strict = i.strictMode ?? g.strict;
-  return buildInstance(i, i.vrid, g, { family, version, initialState, preempt, auth, strict }, resolveTracks(i.name, i.rawTracks, targets, order, sink));
+  return buildInstance(i, i.vrid, g, { family, version, priority, initialState, preempt, auth, strict }, resolveTracks(i.name, i.rawTracks, targets, order, sink));
 }
 
 interface Decided {
   readonly family: 4 | 6;
+  readonly priority: number;
   readonly version: 2 | 3;
   readonly initialState: 'MASTER' | 'BACKUP';
   readonly preempt: boolean;
@@ -104,7 +114,7 @@ function buildInstance(i: InstanceDraft, vrid: number, g: GlobalDefs, d: Decided
   return {
     name: i.name, where: i.where, family: d.family, initialState: d.initialState, interface: i.interface,
     interfaceWhere: i.interfacePos ? { file: i.interfacePos.file, line: i.interfacePos.line } : null,
-    vrid, priority: i.priority, advertIntervalMs: i.advertIntervalMs, version: d.version, auth: d.auth,
+    vrid, priority: d.priority, advertIntervalMs: i.advertIntervalMs, version: d.version, auth: d.auth,
     virtualAddresses: i.vips, excludedAddresses: i.evips, virtualRoutes: i.virtualRoutes, virtualRules: i.virtualRules,
     tracks, unicastSrcIp: i.unicastSrcIp, mcastSrcIp: i.mcastSrcIp, mcastDstIp: i.mcastDstIp, unicastPeers: i.unicastPeers,
     unicastTtl: i.unicastTtl, unicastFaultNoPeer: i.unicastFaultNoPeer, preempt: d.preempt, preemptDelayMs: i.preemptDelayMs,

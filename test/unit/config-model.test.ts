@@ -43,18 +43,45 @@ test('an instance gets keepalived defaults', () => {
   assert.equal(r.config.global.mcastGroup6, 'ff02::12');
 });
 
-test('instances inherit garp and strict settings from global_defs unless they set their own', () => {
-  const r = check(`global_defs {\n vrrp_garp_master_delay 2\n vrrp_garp_master_repeat 3\n vrrp_garp_lower_prio_repeat 1\n vrrp_strict\n vrrp_version 3\n}\n` +
+test('instances inherit garp settings from global_defs unless they set their own', () => {
+  const r = check(`global_defs {\n vrrp_garp_master_delay 2\n vrrp_garp_master_repeat 3\n vrrp_garp_lower_prio_repeat 1\n vrrp_version 3\n}\n` +
     instance(' garp_master_repeat 9') + instance('', 'W', 2));
   const [v, w] = r.config.instances;
   assert.equal(v!.garpMasterDelayMs, 2000);
   assert.equal(v!.garpMasterRepeat, 9);
   assert.equal(w!.garpMasterRepeat, 3);
   assert.equal(w!.garpLowerPrioRepeat, 1);
-  assert.equal(w!.garpLowerPrioDelayMs, 2000);
-  assert.equal(w!.strictMode, true);
-  assert.equal(w!.acceptMode, false, 'vrrp_strict implies no_accept');
+  assert.equal(w!.garpLowerPrioDelayMs, 2000, 'lower-prio delay defaults to the master delay');
   assert.equal(w!.version, 3);
+  assert.equal(w!.strictMode, false);
+});
+
+test('vrrp_strict: no_accept, no lower-priority GARP repeats, and it says what it resets', () => {
+  const r = check(`global_defs {\n vrrp_strict\n vrrp_garp_lower_prio_repeat 4\n}\n` + instance(' priority 100\n down_timer_adverts 5\n preempt_delay 3'));
+  const v = r.config.instances[0]!;
+  assert.equal(v.strictMode, true);
+  assert.equal(v.acceptMode, false);
+  assert.equal(v.garpLowerPrioRepeat, 0);
+  assert.equal(v.lowerPrioNoAdvert, true);
+  assert.equal(v.downTimerAdverts, 3);
+  assert.equal(v.preemptDelayMs, 0);
+  assert.ok(r.diagnostics.some((d) => /down_timer_adverts is incompatible with strict mode/.test(d.message)));
+  assert.ok(r.diagnostics.some((d) => /preempt_delay is incompatible with strict mode/.test(d.message)));
+});
+
+test('a missing priority or state is derived from the other, as keepalived does', () => {
+  const m = check(instance(' state MASTER')).config.instances[0]!;
+  assert.deepEqual([m.initialState, m.priority], ['MASTER', 255]);
+  const o = check(instance(' priority 255')).config.instances[0]!;
+  assert.deepEqual([o.initialState, o.priority], ['MASTER', 255]);
+  const b = check(instance('')).config.instances[0]!;
+  assert.deepEqual([b.initialState, b.priority], ['BACKUP', 100]);
+});
+
+test('VRRPv3 or strict mode without a VIP is an error and the instance is dropped', () => {
+  const r = check('vrrp_instance V {\n interface eth0\n virtual_router_id 1\n version 3\n}\n');
+  assert.equal(r.config.instances.length, 0);
+  assert.ok(r.diagnostics.some((d) => d.severity === 'error' && /at least one is required/.test(d.message)));
 });
 
 test('the first VIP decides the family; IPv6 forces version 3; eVIPs may be the other family', () => {
@@ -114,7 +141,7 @@ test('values out of range are errors at the value, never silent defaults', () =>
 });
 
 test('priority 255 is accepted for a non-owner, as keepalived does', () => {
-  const r = check(instance(' priority 255'));
+  const r = check(instance(' priority 255\n state BACKUP'));
   assert.equal(r.exitStatus, 0);
   assert.equal(r.config.instances[0]!.priority, 255);
 });
