@@ -9,6 +9,7 @@ import type { SimNode } from './node.ts';
 import { components } from './lan.ts';
 import { expectedPriority, globalSpan, isLegitMaster, masterDownMs, skewMs } from './expect.ts';
 import { checkStep } from './step-checks.ts';
+import { EarlyTakeoverCheck } from './early-check.ts';
 
 /** Rounding slack for ms/cs conversions in the timing bounds. */
 const SLACK_MS = 12;
@@ -17,6 +18,7 @@ interface Takeover {
   readonly vrid: number;
   readonly kind: 'crash' | 'stop';
   readonly leftMs: number; // crash: the old master's last advert; stop: the priority-0 advert
+  readonly masterIntervalMs: number; // what a v3 backup learned from the leaving master
   readonly candidates: ReadonlySet<number>;
 }
 
@@ -26,6 +28,7 @@ export class Checker implements WorldObserver {
   #converged = false;
   #pending: Takeover[] = [];
   #takeovers: Takeover[] = [];
+  readonly early = new EarlyTakeoverCheck();
   readonly counts = { settles: 0, settleSkipped: 0, arpChecks: 0, takeoverChecks: 0, steps: 0 };
 
   constructor(world: World) {
@@ -47,10 +50,22 @@ export class Checker implements WorldObserver {
     this.counts.steps++;
     const fail = this.#failFor(node, cause);
     checkStep(node, cause, actions, localNow, fail);
+    this.early.afterStep(node, cause, actions, localNow, fail);
+    if (cause === 'start') this.#checkOwners(node, fail);
     for (const { instance, action } of actions) {
       if (action.type !== 'transition') continue;
       if (this.#converged) fail(`flap: ${instance} ${action.from}→${action.to} (${action.reason}) after convergence with no fault since`);
       if (action.to === 'MASTER') this.#checkTakeover(node, node.config(instance), action.reason, fail);
+    }
+  }
+
+  /** Invariant 3: an address owner with `state MASTER` is MASTER straight from its start step. */
+  #checkOwners(node: SimNode, fail: (m: string) => never): void {
+    for (const cfg of node.configs) {
+      if (cfg.priority !== 255 || cfg.initialState !== 'MASTER' || !node.linkReported) continue;
+      if (expectedPriority(cfg, node.trackerReported).fault) continue;
+      const st = node.stateOf(cfg.name);
+      if (st !== 'MASTER') fail(`${cfg.name}: address owner is ${st} after start, not MASTER at once`);
     }
   }
 
@@ -68,7 +83,7 @@ export class Checker implements WorldObserver {
       if (node.stateOf(cfg.name) !== 'MASTER') continue;
       const leftMs = kind === 'stop' ? this.#world.now : node.lastSentMs.get(cfg.name);
       if (leftMs === undefined) continue;
-      this.#pending.push({ vrid: cfg.vrid, kind, leftMs, candidates: new Set(peers.filter((p) => p !== node.id)) });
+      this.#pending.push({ vrid: cfg.vrid, kind, leftMs, masterIntervalMs: cfg.advertIntervalMs, candidates: new Set(peers.filter((p) => p !== node.id)) });
     }
   }
 
@@ -213,7 +228,8 @@ export class Checker implements WorldObserver {
     for (const t of mine) {
       const m = members.find((c) => c.vrid === t.vrid)!;
       const prio = expectedPriority(m, node.trackerReported).priority;
-      const waitLocalMs = t.kind === 'crash' ? masterDownMs(m, prio) : skewMs(m, prio);
+      const learnedMs = m.version === 3 ? t.masterIntervalMs : m.advertIntervalMs;
+      const waitLocalMs = t.kind === 'crash' ? masterDownMs(m, prio, learnedMs) : skewMs(m, prio, learnedMs);
       const span = globalSpan(waitLocalMs);
       earliest = Math.max(earliest, t.leftMs + lan.minDelayMs() + span.min - SLACK_MS);
       latest = Math.max(latest, t.leftMs + lan.maxDelayMs() + span.max + SLACK_MS);

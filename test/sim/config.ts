@@ -47,6 +47,9 @@ export interface InstanceSpec {
   readonly syncGroup?: string | null;
   readonly password?: string;
   readonly name?: string;
+  /** unicast_peer: the routers (by index) to send to instead of multicast. */
+  readonly unicastPeers?: readonly number[];
+  readonly checkUnicastSrc?: boolean;
 }
 
 export function instanceConfig(s: InstanceSpec): InstanceConfig {
@@ -72,8 +75,8 @@ export function instanceConfig(s: InstanceSpec): InstanceConfig {
     higherPrioSendAdvert: s.higherPrioSendAdvert ?? false,
     downTimerAdverts: 3,
     skipCheckAdvAddr: false,
-    checkUnicastSrc: false,
-    unicastPeers: [],
+    checkUnicastSrc: s.checkUnicastSrc ?? false,
+    unicastPeers: (s.unicastPeers ?? []).map((i) => routerAddress(family, i)),
     trackers: s.trackers ?? [],
     dontTrackPrimary: false,
     initFail: false,

@@ -56,6 +56,8 @@ export class SimNode {
   notifyCount = 0;
   /** Ordering rules broken inside the last step (the checker fails the run on any). */
   readonly violations: string[] = [];
+  /** The advert being received in the current 'rx' step (null otherwise). */
+  lastRx: Advert | null = null;
   /** Σ of the core's drop counters as of the last step (a new Router starts from 0). */
   dropTotal = 0;
   /** Bumped whenever trackerReported changes, so checkers can cache what they derive from it. */

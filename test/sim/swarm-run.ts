@@ -9,13 +9,14 @@ export interface SwarmTotals {
   seeds: number;
   settles: number;
   takeovers: number;
+  earlyChecks: number;
   arpChecks: number;
   routerHours: number;
   faults: Map<string, number>;
 }
 
 export function swarmRange(first: number, last: number, chunk = 100): SwarmTotals {
-  const totals: SwarmTotals = { seeds: 0, settles: 0, takeovers: 0, arpChecks: 0, routerHours: 0, faults: new Map() };
+  const totals: SwarmTotals = { seeds: 0, settles: 0, takeovers: 0, earlyChecks: 0, arpChecks: 0, routerHours: 0, faults: new Map() };
   for (let lo = first; lo <= last; lo += chunk) {
     const hi = Math.min(last, lo + chunk - 1);
     it(`seeds ${lo}..${hi}`, () => {
@@ -26,6 +27,7 @@ export function swarmRange(first: number, last: number, chunk = 100): SwarmTotal
         totals.settles += r.checker.counts.settles;
         totals.takeovers += r.checker.counts.takeoverChecks;
         totals.arpChecks += r.checker.counts.arpChecks;
+        totals.earlyChecks += r.checker.early.checked;
         totals.routerHours += r.routerMs / 3_600_000;
         for (const [k, v] of r.world.faultCounts) totals.faults.set(k, (totals.faults.get(k) ?? 0) + v);
         if (!r.ok) failures.push(r);
@@ -46,6 +48,7 @@ export function assertCoverage(t: SwarmTotals): void {
     assert.ok(t.settles >= t.seeds * 2, `settle checks: ${t.settles}`);
     assert.ok(t.takeovers >= t.seeds / 5, `timed takeovers: ${t.takeovers}`);
     assert.ok(t.arpChecks >= t.seeds / 5, `ARP checks: ${t.arpChecks}`);
+    assert.ok(t.earlyChecks >= t.seeds * 2, `takeovers checked against their earliest legal time: ${t.earlyChecks}`);
     for (const k of ['partition', 'heal', 'paths', 'crash', 'start', 'stop', 'stall', 'tracker', 'link']) {
       assert.ok((t.faults.get(k) ?? 0) >= t.seeds / 20, `fault ${k}: ${t.faults.get(k) ?? 0}`);
     }

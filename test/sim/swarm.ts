@@ -38,6 +38,10 @@ interface VridPlan {
   readonly members: readonly number[];
   readonly owner: number | null;
   readonly vipCount: number;
+  readonly unicast: boolean;
+  readonly password: string | undefined;
+  /** v3 only: routers may disagree on the interval; a backup follows the master's (RFC 9568 §6.4.2). */
+  readonly intervalFor: (router: number) => number;
 }
 
 export function drawSwarm(seed: number, o: SwarmOverrides = {}): Swarm {
@@ -68,7 +72,9 @@ export function drawSwarm(seed: number, o: SwarmOverrides = {}): Swarm {
         vrid: p.vrid,
         version: p.version,
         family: p.family,
-        advertIntervalMs: p.intervalMs,
+        advertIntervalMs: p.intervalFor(r),
+        ...(p.unicast ? { unicastPeers: p.members.filter((m) => m !== r), checkUnicastSrc: true } : {}),
+        ...(p.password !== undefined ? { password: p.password } : {}),
         priority: owner ? 255 : syncMode ? basePrio : prng.chance(0.5) ? basePrio : prng.int(1, 254),
         preempt: owner || preempt,
         preemptDelayMs: owner ? 0 : preemptDelayMs,
@@ -84,7 +90,7 @@ export function drawSwarm(seed: number, o: SwarmOverrides = {}): Swarm {
     const groups = syncMode && instances.length > 1 ? [{ name: 'G1', members: instances.map((i) => i.name) }] : [];
     nodes.push({ instances, groups, clockRate: 1 + (prng.float() * 2 - 1) * MAX_DRIFT });
   }
-  const intervals = plans.map((p) => p.intervalMs);
+  const intervals = plans.flatMap((p) => p.members.map((m) => p.intervalFor(m)));
   const minIntervalMs = Math.min(...intervals);
   const path = drawPath(prng, minIntervalMs);
   return {
@@ -112,7 +118,14 @@ function drawVrids(prng: Prng, routers: number, count: number, allMembers: boole
     let members = Array.from({ length: routers }, (_, i) => i).filter(() => allMembers || prng.chance(0.85));
     if (members.length < 2) members = [0, 1];
     const owner = !allMembers && prng.chance(0.1) ? prng.pick(members) : null;
-    out.push({ vrid, version, family, intervalMs, members, owner, vipCount: prng.int(1, 2) });
+    const mixed = version === 3 && prng.chance(0.15) ? members.map(() => prng.pick([intervalMs, intervalMs * 2, Math.max(100, intervalMs / 2)])) : null;
+    out.push({
+      vrid, version, family, intervalMs: mixed ? Math.max(...mixed) : intervalMs, members, owner,
+      vipCount: prng.int(1, 2),
+      unicast: prng.chance(0.15),
+      password: version === 2 && prng.chance(0.3) ? 'secret1' : undefined,
+      intervalFor: (r) => (mixed ? mixed[members.indexOf(r)]! : intervalMs),
+    });
   }
   return out;
 }

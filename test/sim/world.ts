@@ -160,7 +160,21 @@ export class World implements NodeEnv {
     // Every receiver decodes its copy and compares it with `advert`; a frame
     // nobody receives intact is decoded here instead.
     let intact = false;
-    if (node.linkUp) {
+    if (node.linkUp && cfg.unicastPeers.length > 0) {
+      // unicast_peer: one copy per peer, to that router only, with its own pseudo-header.
+      for (const peer of cfg.unicastPeers) {
+        const to = this.#addressOwner(cfg.family, peer);
+        if (to === null || to === node.id) continue;
+        const uends = { src: cfg.primaryAddress, dst: peer };
+        const ubytes = encodeAdvert(advert, uends);
+        for (const delayMs of this.lan.fates(node.id, to)) {
+          const corrupted = this.#corruptPrng.chance(this.lan.path(node.id, to).corruptP);
+          intact ||= !corrupted;
+          const frame: Frame = { from: node.id, bytes: corrupted ? flipBit(ubytes, this.#corruptPrng) : ubytes, family: cfg.family, ends: uends, sent: advert, corrupted };
+          this.#queue.push(this.#now + delayMs, { kind: 'frame', to, frame });
+        }
+      }
+    } else if (node.linkUp) {
       for (let to = 0; to < this.nodes.length; to++) {
         if (to === node.id) continue;
         for (const delayMs of this.lan.fates(node.id, to)) {
@@ -177,6 +191,11 @@ export class World implements NodeEnv {
         this.fail(`codec round trip: ${node.name} sent ${JSON.stringify(advert)}, decoded ${JSON.stringify(back)}`);
       }
     }
+  }
+
+  #addressOwner(family: 4 | 6, addr: string): number | null {
+    const n = this.nodes.find((x) => x.configs.some((c) => c.family === family && c.primaryAddress === addr));
+    return n ? n.id : null;
   }
 
   readonly #endsCache = new Map<string, { src: string; dst: string }>();
@@ -251,7 +270,9 @@ export class World implements NodeEnv {
       this.fail(`codec: ${node.name} decoded ${JSON.stringify(res)} from r${frame.from + 1}, sent ${JSON.stringify(frame.sent)}`);
     }
     const advert = res.advert;
+    node.lastRx = advert;
     node.step('rx', (r, now) => r.receive('eth0', frame.family, advert, frame.ends.src, now));
+    node.lastRx = null;
   }
 
   // ---- faults (scenario steps call these) ----
