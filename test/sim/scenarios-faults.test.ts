@@ -112,3 +112,28 @@ describe('an hour of drifting clocks (±0.5 %) and wall-clock steps: no flapping
     assert.ok(s.checker.converged, 'the checker saw it converge (and would have failed on any later transition)');
   });
 });
+
+// Known naming gap, kept visible: after a priority-0 advert, a lower advert discarded by a
+// preempting backup relabels its pending takeover as 'preempt' (instance.ts sets #downReason on
+// discard), so notify/logs say "preempt" for what was the master leaving.
+describe('a takeover caused by priority 0 is reported as such', () => {
+  const s = new Scenario([
+    { instances: [{ vrid: 61, priority: 200 }] },
+    { instances: [{ vrid: 61, priority: 150 }] },
+    { instances: [{ vrid: 61, priority: 100 }] },
+  ]).startAll();
+  // r3 stops hearing r1 (one way), so it also advertises as MASTER; r2 hears both.
+  s.at(20_000, 'r1 → r3 filtered', (w) => w.block(0, 2));
+  s.at(30_500, 'r1 stops', (w) => w.stop(0));
+  it('r2 takes over within Skew_Time, with reason priorityZero', { todo: 'core: discarded lower advert overwrites the priorityZero reason' }, () => {
+    s.runUntil(40_000);
+    const up = s.transitions({ node: 'r2', to: 'MASTER' })[0]!;
+    assert.ok(up.atMs - 30_500 <= skew(150) + 2, `${up.atMs - 30_500} ms`);
+    assert.equal(up.reason, 'priorityZero');
+  });
+});
+
+/** Skew_Time of a v3 router at 1 s, in ms. */
+function skew(prio: number): number {
+  return ((256 - prio) * 1000) / 256;
+}

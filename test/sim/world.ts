@@ -357,6 +357,12 @@ export class World implements NodeEnv {
     this.lan.partition(groups, symmetric);
   }
 
+  /** Cuts one direction of one path (e.g. a switch ACL that drops VRRP from one router to another). */
+  block(from: number, to: number): void {
+    this.#fault(`block r${from + 1} → ${to === this.lan.hostId ? 'host' : `r${to + 1}`}`);
+    this.lan.block(from, to);
+  }
+
   heal(): void {
     this.#fault('heal');
     this.lan.heal();
