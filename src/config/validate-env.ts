@@ -28,7 +28,8 @@ export function allScripts(c: Config): ScriptCommand[] {
 
 function checkInterfaces(c: Config, env: CheckEnv, sink: DiagnosticSink): boolean {
   let missing = false;
-  const warn = (where: { file: string; line: number }, msg: string) => { missing = true; sink.warning({ ...where, col: 1 }, msg); };
+  const dynamic = c.global.dynamicInterfaces;
+  const warn = (where: { file: string; line: number }, msg: string) => { missing = true; sink.warning({ ...where, col: 1 }, msg, dynamic ? 'none' : 'config'); };
   for (const i of c.instances) {
     if (i.interface !== null && !env.interfaceExists(i.interface)) warn(i.interfaceWhere ?? i.where, `WARNING - interface ${i.interface} for vrrp_instance ${i.name} doesn't exist`);
     for (const t of i.tracks) {
@@ -44,8 +45,9 @@ function checkInterfaces(c: Config, env: CheckEnv, sink: DiagnosticSink): boolea
     else if (!env.interfaceExists(a.dev)) warn(a.where, `WARNING - interface ${a.dev} for ip address ${a.address} doesn't exist`);
   }
   for (const r of c.staticRoutes) checkRouteDev(r, env, warn);
-  if (missing) sink.error(null, 'Non-existent interface specified in configuration', 'fatal');
-  return missing;
+  // With dynamic_interfaces keepalived waits for them (the instance sits in FAULT).
+  if (missing && !c.global.dynamicInterfaces) sink.error(null, 'Non-existent interface specified in configuration', 'fatal');
+  return missing && !c.global.dynamicInterfaces;
 }
 
 function checkRouteDev(r: { words: readonly string[]; where: { file: string; line: number } }, env: CheckEnv, warn: (w: { file: string; line: number }, m: string) => void): void {
