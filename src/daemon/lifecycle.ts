@@ -95,8 +95,10 @@ export async function runDaemon(options: CliOptions): Promise<number> {
       // Applying a new config in place is not built yet: say so rather than pretend.
       log.warn('reload: the new configuration checks good, but applying it needs a restart in this version; keeping the running configuration');
     });
-    process.on('SIGUSR1', () => dump('/tmp/keepalived.data', daemon.snapshot(), log));
-    process.on('SIGUSR2', () => dump('/tmp/keepalived.stats', daemon.snapshot(), log));
+    // keepalived's fixed paths; VIPKEEPER_DUMP_DIR moves them (tests running side by side).
+    const dumpDir = process.env['VIPKEEPER_DUMP_DIR'] ?? '/tmp';
+    process.on('SIGUSR1', () => dump(`${dumpDir}/keepalived.data`, daemon.snapshot(), log));
+    process.on('SIGUSR2', () => dump(`${dumpDir}/keepalived.stats`, daemon.snapshot(), log));
   });
 }
 

@@ -27,7 +27,7 @@ export class DaemonProc {
     const argv = program === 'vipkeeper'
       ? [VIPKEEPER, '-n', '-l', '-P', '-f', conf, '-p', join(this.dir, 'pid'), '-r', join(this.dir, 'vrrp.pid'), ...extraArgs]
       : ['/usr/sbin/keepalived', '-n', '-l', '-P', '-f', conf, '-p', join(this.dir, 'pid'), '-r', join(this.dir, 'vrrp.pid'), ...extraArgs];
-    this.child = lab.spawn(host, argv, { env: { ...process.env, VIPKEEPER_LOG_HUMAN: '1' } });
+    this.child = lab.spawn(host, argv, { env: { ...process.env, VIPKEEPER_LOG_HUMAN: '1', VIPKEEPER_DUMP_DIR: this.dir } });
     const onData = (buf: Buffer) => {
       for (const text of buf.toString('utf8').split('\n')) {
         if (text.trim() === '') continue;

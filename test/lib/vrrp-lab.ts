@@ -2,6 +2,7 @@
 // client on one bridge, each router running vipkeeper or keepalived.
 import { Lab, waitFor } from './lab.ts';
 import { DaemonProc, hasAddress } from './daemon-proc.ts';
+import { config, type InstanceOptions } from './conf.ts';
 
 export interface VrrpLab {
   readonly lab: Lab;
@@ -12,6 +13,10 @@ export interface VrrpLab {
   mac(host: string, ifname?: string): string;
   /** The client's neighbour-cache MAC for an address (after pinging it), or null. */
   clientNeighMac(addr: string): string | null;
+  /** Waits until the client's neighbour entry for `addr` points at `mac` (moved by GARP/NA). */
+  waitClientNeigh(addr: string, mac: string, timeoutMs?: number): Promise<void>;
+  /** Starts r1 (priority 150) and r2 (100) with the same single-VIP VRRPv3 instance; waits for MASTER/BACKUP and the VIP on r1. */
+  startPair(vip: string, extra?: Partial<InstanceOptions>): Promise<{ r1: DaemonProc; r2: DaemonProc }>;
   cleanup(): void;
 }
 
@@ -40,6 +45,19 @@ export function createVrrpLab(tag: string, routers = 2, subnet = 77): VrrpLab {
     clientNeighMac(addr) {
       const j = JSON.parse(lab.exec('client', ['ip', '-j', 'neigh', 'show', 'to', addr])) as Array<{ lladdr?: string }>;
       return j[0]?.lladdr ?? null;
+    },
+    async waitClientNeigh(addr, mac, timeoutMs = 3000) {
+      await waitFor(`client neighbour entry for ${addr} → ${mac}`, () => this.clientNeighMac(addr) === mac, timeoutMs, 20);
+    },
+    async startPair(vip, extra = {}) {
+      const prefix = vip.includes(':') ? 64 : 24;
+      const inst = (priority: number) => ({ priority, vips: [`${vip}/${prefix}`], version: 3 as const, ...extra });
+      const r1 = this.start('r1', config('r1', [inst(150)]));
+      const r2 = this.start('r2', config('r2', [inst(100)]));
+      await r1.waitForLine(/\(VI_1\) Entering MASTER STATE/);
+      await r2.waitForLine(/\(VI_1\) Entering BACKUP STATE/);
+      await this.waitVip('r1', vip);
+      return { r1, r2 };
     },
     cleanup() {
       for (const p of procs.values()) p.cleanup();

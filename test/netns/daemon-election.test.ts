@@ -13,11 +13,7 @@ const BACKUP = /\(VI_1\) Entering BACKUP STATE/;
 test('higher priority wins the election and holds the VIP; the client reaches it', async () => {
   const v = createVrrpLab('el');
   try {
-    const r1 = v.start('r1', config('r1', [{ priority: 150, vips: [`${VIP}/24`], version: 3 }]));
-    const r2 = v.start('r2', config('r2', [{ priority: 100, vips: [`${VIP}/24`], version: 3 }]));
-    await r1.waitForLine(MASTER);
-    await r2.waitForLine(BACKUP);
-    await v.waitVip('r1', VIP);
+    const { r2 } = await v.startPair(VIP);
     assert.equal(v.hasVip('r2', VIP), false, 'the backup must not hold the VIP');
     assert.equal(v.lab.tryExec('client', ['ping', '-c', '1', '-W', '2', VIP]).status, 0);
     assert.equal(v.clientNeighMac(VIP), v.mac('r1'));
@@ -78,21 +74,14 @@ test('graceful stop (SIGTERM): priority 0 hands over within Skew_Time, VIP relea
 test('hard kill (SIGKILL): the backup takes over after Master_Down_Interval and the client\'s ARP entry moves', async () => {
   const v = createVrrpLab('hk');
   try {
-    const r1 = v.start('r1', config('r1', [{ priority: 150, vips: [`${VIP}/24`], version: 3 }]));
-    const r2 = v.start('r2', config('r2', [{ priority: 100, vips: [`${VIP}/24`], version: 3 }]));
-    await r1.waitForLine(MASTER);
-    await r2.waitForLine(BACKUP);
-    await v.waitVip('r1', VIP);
+    const { r1, r2 } = await v.startPair(VIP);
     assert.equal(v.lab.tryExec('client', ['ping', '-c', '1', '-W', '2', VIP]).status, 0);
     assert.equal(v.clientNeighMac(VIP), v.mac('r1'));
     r1.signal('SIGKILL');
     await r2.waitForLine(MASTER, 5000);
     await v.waitVip('r2', VIP);
     // The gratuitous ARP, not a new ARP query, must move the client's entry.
-    const r2mac = v.mac('r2');
-    const deadline = performance.now() + 3000;
-    while (v.clientNeighMac(VIP) !== r2mac && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(v.clientNeighMac(VIP), r2mac);
+    await v.waitClientNeigh(VIP, v.mac('r2'));
     assert.equal(v.lab.tryExec('client', ['ping', '-c', '1', '-W', '2', VIP]).status, 0);
   } finally {
     v.cleanup();

@@ -13,11 +13,7 @@ const FAULT = /\(VI_1\) Entering FAULT STATE/;
 test('interface down puts the master in FAULT (VIP moves to the peer); back up it returns and preempts', async () => {
   const v = createVrrpLab('fa', 2, 78);
   try {
-    const r1 = v.start('r1', config('r1', [{ priority: 150, vips: [`${VIP}/24`], version: 3 }]));
-    const r2 = v.start('r2', config('r2', [{ priority: 100, vips: [`${VIP}/24`], version: 3 }]));
-    await r1.waitForLine(MASTER);
-    await r2.waitForLine(BACKUP);
-    await v.waitVip('r1', VIP);
+    const { r1, r2 } = await v.startPair(VIP);
     const mark = r1.lines.length;
     v.lab.setLink('r1', false);
     await r1.waitForLine(FAULT, 5000, mark);
