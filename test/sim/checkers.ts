@@ -19,6 +19,7 @@ interface Takeover {
   readonly kind: 'crash' | 'stop';
   readonly leftMs: number; // crash: the old master's last advert; stop: the priority-0 advert
   readonly masterIntervalMs: number; // what a v3 backup learned from the leaving master
+  readonly lastRegularMs: number | undefined; // stop + reordering: an advert that may land after the priority 0
   readonly candidates: ReadonlySet<number>;
 }
 
@@ -83,7 +84,11 @@ export class Checker implements WorldObserver {
       if (node.stateOf(cfg.name) !== 'MASTER') continue;
       const leftMs = kind === 'stop' ? this.#world.now : node.lastSentMs.get(cfg.name);
       if (leftMs === undefined) continue;
-      this.#pending.push({ vrid: cfg.vrid, kind, leftMs, masterIntervalMs: cfg.advertIntervalMs, candidates: new Set(peers.filter((p) => p !== node.id)) });
+      // A stop with reordering on: an ordinary advert sent just before the priority 0
+      // (or by the stop step's own due timer) may arrive after it and restart Master_Down.
+      const lastRegular = this.#world.lan.reorders() ? this.#world.now : undefined;
+      this.#pending.push({
+        lastRegularMs: kind === 'stop' ? lastRegular : undefined, vrid: cfg.vrid, kind, leftMs, masterIntervalMs: cfg.advertIntervalMs, candidates: new Set(peers.filter((p) => p !== node.id)) });
     }
   }
 
@@ -233,6 +238,9 @@ export class Checker implements WorldObserver {
       const span = globalSpan(waitLocalMs);
       earliest = Math.max(earliest, t.leftMs + lan.minDelayMs() + span.min - SLACK_MS);
       latest = Math.max(latest, t.leftMs + lan.maxDelayMs() + span.max + SLACK_MS);
+      if (t.lastRegularMs !== undefined) {
+        latest = Math.max(latest, t.lastRegularMs + lan.maxDelayMs() + globalSpan(masterDownMs(m, prio, learnedMs)).max + SLACK_MS);
+      }
       waits += ` ${m.name}: ${t.kind === 'crash' ? 'last advert' : 'priority 0'} at ${t.leftMs}ms + ${t.kind === 'crash' ? 'Master_Down_Interval' : 'Skew_Time'} ${waitLocalMs.toFixed(1)}ms;`;
     }
     const now = this.#world.now;

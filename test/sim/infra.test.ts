@@ -78,13 +78,13 @@ describe('NodeClock', () => {
 describe('Lan', () => {
   it('delivers everything on a clean path, nothing on a cut or fully lossy one', () => {
     const lan = new Lan(3, new Prng(1));
-    assert.equal(lan.fates(0, 1).length, 1);
+    assert.equal(lan.fates(0, 1, 0).length, 1);
     lan.partition([[0], [1, 2]], false); // one way: 0 → others cut, not back
-    assert.deepEqual(lan.fates(0, 1), []);
-    assert.equal(lan.fates(1, 0).length, 1);
+    assert.deepEqual(lan.fates(0, 1, 0), []);
+    assert.equal(lan.fates(1, 0, 0).length, 1);
     lan.heal();
     lan.setPath(1, 2, { ...CLEAN_PATH, lossP: 1 });
-    assert.deepEqual(lan.fates(1, 2), []);
+    assert.deepEqual(lan.fates(1, 2, 0), []);
     assert.ok(lan.lossy());
   });
   it('keeps delays within the advertised bound and duplicates at about dupP', () => {
@@ -92,11 +92,27 @@ describe('Lan', () => {
     const lan = new Lan(2, new Prng(3), p);
     let copies = 0;
     for (let i = 0; i < 10_000; i++) {
-      const f = lan.fates(0, 1);
+      const f = lan.fates(0, 1, i * 100);
       copies += f.length;
       for (const d of f) assert.ok(d >= 2 && d <= pathMaxDelayMs(p) + 1, `delay ${d}`);
     }
     assert.ok(copies > 10_800 && copies < 11_200, `${copies} copies`);
+  });
+  it('is FIFO per path unless a frame is picked for reordering', () => {
+    const p = { lossP: 0, delayMinMs: 1, delayMeanMs: 10, jitterMs: 5, dupP: 0.2, reorderP: 0, reorderExtraMs: 0, corruptP: 0 };
+    const lan = new Lan(2, new Prng(5), p);
+    let last = 0;
+    for (let t = 0; t < 5000; t++) {
+      for (const d of lan.fates(0, 1, t)) {
+        assert.ok(t + d >= last, `frame sent at ${t} arrives at ${t + d}, before an earlier one at ${last}`);
+        last = t + d;
+      }
+    }
+    const r = new Lan(2, new Prng(5), { ...p, dupP: 0, reorderP: 0.2, reorderExtraMs: 50 });
+    let overtaken = 0;
+    last = 0;
+    for (let t = 0; t < 5000; t++) for (const d of r.fates(0, 1, t)) { if (t + d < last) overtaken++; last = Math.max(last, t + d); }
+    assert.ok(overtaken > 100, `${overtaken} frames overtaken with reordering on`);
   });
   it('components are the "hear each other both ways" groups', () => {
     const lan = new Lan(4, new Prng(1));

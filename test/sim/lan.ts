@@ -33,6 +33,7 @@ export class Lan {
   #paths: PathParams[];
   #blocked: Uint8Array; // [from * endpoints + to] = 1 when the path is cut
   #attached: Uint8Array;
+  #lastAt: Float64Array; // per path: when its last in-order frame arrives (FIFO)
   #prng: Prng;
 
   constructor(routers: number, prng: Prng, path: PathParams = CLEAN_PATH) {
@@ -41,6 +42,7 @@ export class Lan {
     this.#paths = new Array<PathParams>(this.endpoints * this.endpoints).fill(path);
     this.#blocked = new Uint8Array(this.endpoints * this.endpoints);
     this.#attached = new Uint8Array(this.endpoints).fill(1);
+    this.#lastAt = new Float64Array(this.endpoints * this.endpoints);
     this.#prng = prng;
   }
 
@@ -97,6 +99,10 @@ export class Lan {
     return this.#blocked.every((b) => b === 0) && this.#attached.every((a) => a === 1) && !this.lossy();
   }
 
+  reorders(): boolean {
+    return this.#paths.some((p) => p.reorderP > 0);
+  }
+
   lossy(): boolean {
     return this.#paths.some((p) => p.lossP > 0 || p.corruptP > 0);
   }
@@ -114,23 +120,29 @@ export class Lan {
   }
 
   /**
-   * The fate of one frame on one path: the delays (ms from now) of the copies
-   * that arrive: none when lost or cut, two when duplicated.
+   * The fate of one frame sent at nowMs on one path: the delays (ms from now)
+   * of the copies that arrive: none when lost or cut, two when duplicated.
+   * A path is FIFO, as a switch port is: a copy never overtakes an earlier one,
+   * except that a frame picked for reordering is held back without holding
+   * back the frames after it.
    */
-  fates(from: number, to: number): number[] {
+  fates(from: number, to: number, nowMs: number): number[] {
     if (!this.canReach(from, to)) return [];
     const p = this.path(from, to);
     if (this.#prng.chance(p.lossP)) return [];
-    const out = [this.#delay(p)];
-    if (this.#prng.chance(p.dupP)) out.push(this.#delay(p));
+    const out = [this.#delay(p, from * this.endpoints + to, nowMs)];
+    if (this.#prng.chance(p.dupP)) out.push(this.#delay(p, from * this.endpoints + to, nowMs));
     return out;
   }
 
-  #delay(p: PathParams): number {
+  #delay(p: PathParams, k: number, nowMs: number): number {
     const exp = Math.min(this.#prng.exponential(p.delayMeanMs), EXP_CAP * p.delayMeanMs);
     const jitter = p.jitterMs > 0 ? this.#prng.float() * p.jitterMs : 0;
-    const reorder = this.#prng.chance(p.reorderP) ? this.#prng.float() * p.reorderExtraMs : 0;
-    return Math.max(1, Math.round(p.delayMinMs + exp + jitter + reorder));
+    const d = Math.max(1, Math.round(p.delayMinMs + exp + jitter));
+    if (this.#prng.chance(p.reorderP)) return d + Math.round(this.#prng.float() * p.reorderExtraMs);
+    const at = Math.max(nowMs + d, this.#lastAt[k]!);
+    this.#lastAt[k] = at;
+    return at - nowMs;
   }
 }
 

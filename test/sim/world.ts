@@ -167,7 +167,7 @@ export class World implements NodeEnv {
         if (to === null || to === node.id) continue;
         const uends = { src: cfg.primaryAddress, dst: peer };
         const ubytes = encodeAdvert(advert, uends);
-        for (const delayMs of this.lan.fates(node.id, to)) {
+        for (const delayMs of this.lan.fates(node.id, to, this.#now)) {
           const corrupted = this.#corruptPrng.chance(this.lan.path(node.id, to).corruptP);
           intact ||= !corrupted;
           const frame: Frame = { from: node.id, bytes: corrupted ? flipBit(ubytes, this.#corruptPrng) : ubytes, family: cfg.family, ends: uends, sent: advert, corrupted };
@@ -177,7 +177,7 @@ export class World implements NodeEnv {
     } else if (node.linkUp) {
       for (let to = 0; to < this.nodes.length; to++) {
         if (to === node.id) continue;
-        for (const delayMs of this.lan.fates(node.id, to)) {
+        for (const delayMs of this.lan.fates(node.id, to, this.#now)) {
           const corrupted = this.#corruptPrng.chance(this.lan.path(node.id, to).corruptP);
           intact ||= !corrupted;
           const frame: Frame = { from: node.id, bytes: corrupted ? flipBit(bytes, this.#corruptPrng) : bytes, family: cfg.family, ends, sent: advert, corrupted };
@@ -211,7 +211,7 @@ export class World implements NodeEnv {
     if (count <= 0) return;
     // Each repeat is an independent frame: it arrives if any copy does.
     let delayMs = Infinity;
-    for (let k = 0; k < count; k++) for (const d of this.lan.fates(node.id, this.lan.hostId)) delayMs = Math.min(delayMs, d);
+    for (let k = 0; k < count; k++) for (const d of this.lan.fates(node.id, this.lan.hostId, this.#now)) delayMs = Math.min(delayMs, d);
     if (delayMs === Infinity) {
       this.#observer?.announceLost();
       return;
