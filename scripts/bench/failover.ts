@@ -2,7 +2,8 @@
 // keepalived 2.2.7 side by side in one run, trials interleaved so both see the
 // same machine load. Run as root:
 //   node --import tsx scripts/bench/failover.ts [--mode hard|graceful|both] [--n 5] [--intervals 1,0.1,0.01]
-//     [--programs vipkeeper,keepalived]
+//     [--programs vipkeeper,keepalived] [--diag]
+// --diag: vipkeeper on r2 logs JSON (ms times), and each trial prints where its time went.
 import { runTrial, boundS, type Mode, type Program, type TrialResult } from './lib/failover-trial.ts';
 import { fmt, load, summarize, table } from './lib/stats.ts';
 
@@ -16,6 +17,7 @@ const modes: Mode[] = modeArg === 'both' ? ['hard', 'graceful'] : [modeArg as Mo
 const n = Math.min(Math.max(Number(arg('n', '5')), 1), 20);
 const intervals = arg('intervals', '1,0.1,0.01').split(',');
 const programs = arg('programs', 'vipkeeper,keepalived').split(',') as Program[];
+const diag = process.argv.includes('--diag');
 const TARGET_MS = 5;
 
 const results: TrialResult[] = [];
@@ -29,11 +31,12 @@ for (const mode of modes) {
         const l = load();
         loads.push(l);
         try {
-          const r = await runTrial(program, advertInt, mode);
+          const r = await runTrial(program, advertInt, mode, diag);
           results.push(r);
           console.log(`${mode} ${program} advert_int ${advertInt} #${i + 1}: beyond ${r.beyondMs.toFixed(2)} ms, ` +
             `GARP beyond ${r.garpBeyondMs.toFixed(2)} ms, client gap ${r.gapMs.toFixed(1)} ms, ` +
             `false takeovers before kill ${r.flapsBefore}${r.note ? `, ${r.note}` : ''} (load ${l})`);
+          if (r.breakdown) console.log(`  r2 log, ms after the bound ran out: ${Object.entries(r.breakdown).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
         } catch (e) {
           console.log(`${mode} ${program} advert_int ${advertInt} #${i + 1}: FAILED (load ${l}): ${(e as Error).message.split('\n')[0]}`);
         }

@@ -28,6 +28,8 @@ export interface TrialResult {
   /** r2 went MASTER (or r1 BACKUP) before the kill: a false takeover. */
   readonly flapsBefore: number;
   readonly note: string;
+  /** With diag (vipkeeper only, --log-json): ms after reference + bound of its own log lines. */
+  readonly breakdown?: Readonly<Record<string, number>>;
 }
 
 const VIP = '10.77.0.100';
@@ -50,7 +52,25 @@ function falseTakeovers(r1: DaemonProc, r2: DaemonProc): number {
     r1.lines.slice(r1Master + 1).filter((l) => /Entering BACKUP STATE/.test(l.text)).length;
 }
 
-export async function runTrial(program: Program, advertInt: string, mode: Mode): Promise<TrialResult> {
+/** Where the time went on r2, from its JSON log (pino's ms clock), relative to the moment the bound ran out. */
+function logBreakdown(r2: DaemonProc, from: number, dueS: number, vipS: number): Record<string, number> {
+  const at = (re: RegExp): number => {
+    for (const l of r2.lines.slice(from)) {
+      if (!re.test(l.text)) continue;
+      try { return (Number((JSON.parse(l.text) as { time: number }).time) / 1000 - dueS) * 1000; } catch { return NaN; }
+    }
+    return NaN;
+  };
+  return {
+    masterLog: at(/Entering MASTER STATE/),
+    settingVips: at(/setting VIPs/),
+    vipKernel: (vipS - dueS) * 1000,
+    garpLog: at(/gratuitous ARPs/),
+    lateWarning: at(/timer fired/),
+  };
+}
+
+export async function runTrial(program: Program, advertInt: string, mode: Mode, diag = false): Promise<TrialResult> {
   const advertIntS = Number(advertInt);
   const lab = Lab.create([
     { name: 'r1', ipv4: `${R1}/24` },
@@ -67,7 +87,7 @@ export async function runTrial(program: Program, advertInt: string, mode: Mode):
     const r1 = new DaemonProc(lab, 'r1', routerConf('r1', 150, advertInt), [], program);
     procs.push(r1);
     await r1.waitForLine(/\(VI_1\) Entering MASTER STATE/, startWaitMs);
-    const r2 = new DaemonProc(lab, 'r2', routerConf('r2', 100, advertInt), [], program);
+    const r2 = new DaemonProc(lab, 'r2', routerConf('r2', 100, advertInt), diag && program === 'vipkeeper' ? ['--log-json'] : [], program);
     procs.push(r2);
     await r2.waitForLine(/\(VI_1\) Entering BACKUP STATE/, startWaitMs);
     const backupAtS = nowEpochS();
@@ -106,6 +126,7 @@ export async function runTrial(program: Program, advertInt: string, mode: Mode):
       gapMs: p.largestGapS(killS, vipS + 1) * 1000,
       flapsBefore,
       note: notes.join('; '),
+      ...(diag && program === 'vipkeeper' ? { breakdown: logBreakdown(r2, r2LinesBefore, refS + bound, vipS) } : {}),
     };
   } finally {
     pinger?.stop();

@@ -1,0 +1,63 @@
+// One start-up trial in a fresh lab: a lone router, `state MASTER` priority
+// 100, advert_int 1; from the moment we spawn the daemon to the moment the
+// kernel holds every VIP (ip -ts monitor address on the router: same wall
+// clock as our spawn mark).
+import { Lab, waitFor } from '../../../test/lib/lab.ts';
+import { DaemonProc } from '../../../test/lib/daemon-proc.ts';
+import { AddressMonitor } from './address-monitor.ts';
+import { addInterfaces, manyConfig, VRIDS_PER_IF } from './many.ts';
+import { nowEpochS, perfToEpochS } from './clock.ts';
+import type { Program } from './failover-trial.ts';
+
+export interface StartupResult {
+  readonly program: Program;
+  readonly instances: number;
+  /** spawn → first log line read from the daemon (s): process start-up and config load. */
+  readonly firstLogS: number;
+  /** spawn → first VIP in the kernel (s). */
+  readonly firstVipS: number;
+  /** spawn → last VIP in the kernel (s): the headline figure. */
+  readonly allVipsS: number;
+  readonly masterLines: number;
+}
+
+/**
+ * keepalived (and vipkeeper after it) starts a non-owner `state MASTER`
+ * instance in BACKUP and takes over after one Master_Adver_Interval plus the
+ * skew of priority 255 (src/vrrp/API.md, "Behaviour notes"): for VRRPv3 at
+ * advert_int 1 that is 1 + 1/256 s.
+ */
+export const STARTUP_BOUND_S = 1 + (256 - 255) / 256;
+
+export async function runStartup(program: Program, interfaces: number, vridsPerIf = VRIDS_PER_IF): Promise<StartupResult> {
+  const lab = Lab.create([{ name: 'r1', ipv4: '10.77.0.1/24' }], 'su');
+  const monitor = new AddressMonitor(lab, 'r1');
+  let proc: DaemonProc | null = null;
+  try {
+    const ifnames = addInterfaces(lab, 'r1', interfaces, 77);
+    const { text, vips } = manyConfig(ifnames, vridsPerIf);
+    // The monitor is ready when it reports an address we add ourselves.
+    lab.exec('r1', ['ip', 'addr', 'add', '10.77.255.254/32', 'dev', 'lo']);
+    await waitFor('address monitor', () => monitor.firstAdd('10.77.255.254') !== null, 10_000, 10);
+    const spawnS = nowEpochS();
+    proc = new DaemonProc(lab, 'r1', text, [], program);
+    const p = proc;
+    const added = await waitFor(`${vips.length} VIPs`, () => {
+      const set = monitor.addedSet(spawnS);
+      return vips.every((v) => set.has(v)) ? set : (p.child.exitCode === null ? false : (() => { throw new Error(`daemon exited ${p.child.exitCode}: ${p.log().slice(-2000)}`); })());
+    }, 180_000, 50);
+    const times = vips.map((v) => added.get(v)!);
+    return {
+      program,
+      instances: vips.length,
+      firstLogS: p.lines[0] ? perfToEpochS(p.lines[0].at) - spawnS : NaN,
+      firstVipS: Math.min(...times) - spawnS,
+      allVipsS: Math.max(...times) - spawnS,
+      masterLines: p.lines.filter((l) => /Entering MASTER STATE/.test(l.text)).length,
+    };
+  } finally {
+    proc?.cleanup();
+    monitor.stop();
+    lab.cleanup();
+  }
+}
