@@ -21,6 +21,8 @@ export interface StartupResult {
   /** spawn → last VIP in the kernel (s): the headline figure. */
   readonly allVipsS: number;
   readonly masterLines: number;
+  /** With diag (vipkeeper only, --log-json): first/last time (s from spawn, pino's ms clock) of its log lines. */
+  readonly breakdown?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -43,7 +45,22 @@ function nthLineS(p: DaemonProc, re: RegExp, nth: number): number {
   return NaN;
 }
 
-export async function runStartup(program: Program, interfaces: number, vridsPerIf = VRIDS_PER_IF): Promise<StartupResult> {
+/** First–last pino time of each kind of line, in s after spawn. */
+function logSpans(p: DaemonProc, spawnS: number): Record<string, string> {
+  const kinds: Record<string, RegExp> = {
+    backup: /Entering BACKUP STATE/, master: /Entering MASTER STATE/, settingVips: /setting VIPs/, garp: /gratuitous ARPs/, late: /timer fired/,
+  };
+  const out: Record<string, string> = {};
+  for (const [k, re] of Object.entries(kinds)) {
+    const ts = p.lines.filter((l) => re.test(l.text)).map((l) => {
+      try { return Number((JSON.parse(l.text) as { time: number }).time) / 1000 - spawnS; } catch { return NaN; }
+    });
+    out[k] = ts.length ? `${ts[0]!.toFixed(3)}–${ts.at(-1)!.toFixed(3)} (${ts.length})` : '–';
+  }
+  return out;
+}
+
+export async function runStartup(program: Program, interfaces: number, vridsPerIf = VRIDS_PER_IF, diag = false): Promise<StartupResult> {
   const lab = Lab.create([{ name: 'r1', ipv4: '10.77.0.1/24' }], 'su');
   const monitor = new AddressMonitor(lab, 'r1');
   let proc: DaemonProc | null = null;
@@ -54,7 +71,7 @@ export async function runStartup(program: Program, interfaces: number, vridsPerI
     lab.exec('r1', ['ip', 'addr', 'add', '10.77.255.254/32', 'dev', 'lo']);
     await waitFor('address monitor', () => monitor.firstAdd('10.77.255.254') !== null, 10_000, 10);
     const spawnS = nowEpochS();
-    proc = new DaemonProc(lab, 'r1', text, [], program);
+    proc = new DaemonProc(lab, 'r1', text, diag && program === 'vipkeeper' ? ['--log-json'] : [], program);
     const p = proc;
     const added = await waitFor(`${vips.length} VIPs`, () => {
       const set = monitor.addedSet(spawnS);
@@ -69,6 +86,7 @@ export async function runStartup(program: Program, interfaces: number, vridsPerI
       firstVipS: Math.min(...times) - spawnS,
       allVipsS: Math.max(...times) - spawnS,
       masterLines: p.lines.filter((l) => /Entering MASTER STATE/.test(l.text)).length,
+      ...(diag && program === 'vipkeeper' ? { breakdown: logSpans(p, spawnS) } : {}),
     };
   } finally {
     proc?.cleanup();
