@@ -161,6 +161,7 @@ export class Daemon {
       releaseOnStop: true,
       sendSocket: () => this.#sockets.get(a.ifname, a.family),
       source: () => this.#router.instance(a.core.name)?.primaryAddress ?? a.core.primaryAddress,
+      linkIndex: (name) => this.#links.byName(name)?.index,
       sendLink: () => {
         const l = this.#links.byName(a.ifname);
         return l && l.mac ? { index: l.index, mac: l.mac } : undefined;

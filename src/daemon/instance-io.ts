@@ -21,6 +21,8 @@ export interface InstanceIoDeps {
   /** The socket adverts leave by, and the interface facts, once the interface exists. */
   readonly sendSocket: () => VrrpSocket | undefined;
   readonly sendLink: () => { index: number; mac: string } | undefined;
+  /** The kernel index of a link by name, from the daemon's link table (no netlink round trip). */
+  readonly linkIndex: (name: string) => number | undefined;
   /** The current advert source (it can be learned after start-up). */
   readonly source: () => string;
   readonly releaseOnStop: boolean;
@@ -79,18 +81,16 @@ export class InstanceIo implements InstanceEffects {
     this.#holding = true;
     this.#deps.log.info({ instance: name }, `(${name}) setting VIPs.`);
     for (const { spec, noTrack } of this.#vips) {
-      await this.#addOne(spec);
-      if (!noTrack) {
-        const link = await this.#deps.rtnl.link(spec.dev);
-        if (link) this.#deps.watcher.track(spec, link.index);
-      }
+      const index = this.#deps.linkIndex(spec.dev);
+      await this.#addOne(spec, index);
+      if (!noTrack && index !== undefined) this.#deps.watcher.track(spec, index);
     }
     await this.#routes('add', this.#inst.model.virtualRoutes, this.#inst.model.virtualRules);
   }
 
-  async #addOne(spec: VipSpec): Promise<void> {
+  async #addOne(spec: VipSpec, index = this.#deps.linkIndex(spec.dev)): Promise<void> {
     try {
-      await addVip(this.#deps.rtnl, spec);
+      await addVip(this.#deps.rtnl, spec, index);
     } catch (err) {
       this.#deps.log.error({ err }, `(${this.#inst.core.name}) cannot add ${spec.address}/${spec.prefixLength} on ${spec.dev}: ${(err as Error).message}`);
     }
@@ -98,7 +98,8 @@ export class InstanceIo implements InstanceEffects {
 
   /** A VIP vanished behind our back while we hold it: put it back (keepalived does, unless no_track). */
   async restore(spec: VipSpec): Promise<void> {
-    if (!this.#holding) return;
+    const ours = this.#vips.some((v) => !v.noTrack && v.spec.address === spec.address && v.spec.dev === spec.dev);
+    if (!this.#holding || !ours) return;
     this.#deps.log.warn(`(${this.#inst.core.name}) VIP ${spec.address} was removed from ${spec.dev}; restoring it`);
     await this.#addOne(spec);
   }
@@ -110,10 +111,10 @@ export class InstanceIo implements InstanceEffects {
     this.#deps.log.info({ instance: name }, `(${name}) removing VIPs.`);
     await this.#routes('remove', this.#inst.model.virtualRoutes, this.#inst.model.virtualRules);
     for (const { spec } of this.#vips) {
-      const link = await this.#deps.rtnl.link(spec.dev);
-      if (link) this.#deps.watcher.untrack(spec, link.index);
+      const index = this.#deps.linkIndex(spec.dev);
+      if (index !== undefined) this.#deps.watcher.untrack(spec, index);
       try {
-        await removeVip(this.#deps.rtnl, spec);
+        await removeVip(this.#deps.rtnl, spec, index);
       } catch (err) {
         this.#deps.log.error({ err }, `(${name}) cannot remove ${spec.address} from ${spec.dev}: ${(err as Error).message}`);
       }
