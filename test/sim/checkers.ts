@@ -10,6 +10,7 @@ import { components } from './lan.ts';
 import { expectedPriority, globalSpan, isLegitMaster, masterDownMs, skewMs } from './expect.ts';
 import { checkStep } from './step-checks.ts';
 import { EarlyTakeoverCheck } from './early-check.ts';
+import { MasterRxCheck } from './rx-check.ts';
 
 /** Rounding slack for ms/cs conversions in the timing bounds. */
 const SLACK_MS = 12;
@@ -30,6 +31,7 @@ export class Checker implements WorldObserver {
   #pending: Takeover[] = [];
   #takeovers: Takeover[] = [];
   readonly early = new EarlyTakeoverCheck();
+  readonly masterRx = new MasterRxCheck();
   readonly counts = { settles: 0, settleSkipped: 0, arpChecks: 0, takeoverChecks: 0, steps: 0 };
 
   constructor(world: World) {
@@ -52,6 +54,7 @@ export class Checker implements WorldObserver {
     const fail = this.#failFor(node, cause);
     checkStep(node, cause, actions, localNow, fail);
     this.early.afterStep(node, cause, actions, localNow, fail);
+    if (cause === 'rx') this.masterRx.afterRx(node, actions, fail);
     if (cause === 'start') this.#checkOwners(node, fail);
     for (const { instance, action } of actions) {
       if (action.type !== 'transition') continue;

@@ -58,6 +58,7 @@ export class SimNode {
   readonly violations: string[] = [];
   /** The advert being received in the current 'rx' step (null otherwise). */
   lastRx: Advert | null = null;
+  lastRxSrc: string | null = null;
   /** Σ of the core's drop counters as of the last step (a new Router starts from 0). */
   dropTotal = 0;
   /** Bumped whenever trackerReported changes, so checkers can cache what they derive from it. */

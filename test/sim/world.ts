@@ -271,8 +271,10 @@ export class World implements NodeEnv {
     }
     const advert = res.advert;
     node.lastRx = advert;
+    node.lastRxSrc = frame.ends.src;
     node.step('rx', (r, now) => r.receive('eth0', frame.family, advert, frame.ends.src, now));
     node.lastRx = null;
+    node.lastRxSrc = null;
   }
 
   // ---- faults (scenario steps call these) ----
