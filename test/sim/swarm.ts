@@ -47,6 +47,7 @@ interface VridPlan {
 export function drawSwarm(seed: number, o: SwarmOverrides = {}): Swarm {
   const prng = new Prng(seed);
   const routers = o.routers ?? prng.int(2, 5);
+  if (!(routers >= 2 && routers <= 64)) throw new Error(`routers must be 2..64, got ${routers}`);
   const syncMode = prng.chance(0.25);
   const plans = drawVrids(prng, routers, syncMode ? prng.int(2, 3) : prng.int(1, 3), syncMode);
   const trackerIds = ['script:chk_a', 'script:chk_b'].slice(0, prng.int(0, 2));
