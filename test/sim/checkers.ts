@@ -2,7 +2,7 @@
 // every step of every node and at settle points after faults. A violation
 // throws SimFailure through World.fail, which stops the run with the trace.
 import type { Millis } from '../../src/base/units.ts';
-import type { InstanceConfig, VrrpState } from '../../src/vrrp/types.ts';
+import type { InstanceConfig } from '../../src/vrrp/types.ts';
 import type { TaggedAction } from '../../src/vrrp/router.ts';
 import type { World, WorldObserver } from './world.ts';
 import type { SimNode } from './node.ts';
@@ -103,8 +103,6 @@ export class Checker implements WorldObserver {
     const seq = this.#faultSeq;
     this.#world.at(this.#world.now + this.settleBoundMs(), 'settle check', () => this.#settle(seq));
   }
-
-  announceLost(): void {}
 
   /**
    * B: how long after the last fault the election must have settled. The

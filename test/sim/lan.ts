@@ -94,11 +94,6 @@ export class Lan {
     return from !== to && this.attached(from) && this.attached(to) && this.#blocked[from * this.endpoints + to] === 0;
   }
 
-  /** True when nothing on the segment is cut, detached or lossy. */
-  isClean(): boolean {
-    return this.#blocked.every((b) => b === 0) && this.#attached.every((a) => a === 1) && !this.lossy();
-  }
-
   reorders(): boolean {
     return this.#paths.some((p) => p.reorderP > 0);
   }

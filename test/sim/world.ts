@@ -43,7 +43,6 @@ export interface WorldObserver {
   fault(label: string): void;
   /** Before a crash or graceful stop, while the leaving node's state is still visible. */
   leaving(node: SimNode, kind: 'crash' | 'stop'): void;
-  announceLost(): void;
 }
 
 export interface TransitionRecord {
@@ -212,10 +211,7 @@ export class World implements NodeEnv {
     // Each repeat is an independent frame: it arrives if any copy does.
     let delayMs = Infinity;
     for (let k = 0; k < count; k++) for (const d of this.lan.fates(node.id, this.lan.hostId, this.#now)) delayMs = Math.min(delayMs, d);
-    if (delayMs === Infinity) {
-      this.#observer?.announceLost();
-      return;
-    }
+    if (delayMs === Infinity) return;
     this.#queue.push(this.#now + delayMs, { kind: 'garp', from: node.id, vips, mac: node.mac });
   }
 
