@@ -9,7 +9,8 @@ import { config } from '../../../test/lib/conf.ts';
 import { AddressMonitor } from './address-monitor.ts';
 import { Capture } from './capture.ts';
 import { StampedPinger } from './stamped-pinger.ts';
-import { crash } from './procs.ts';
+import { crash, daemonPids } from './procs.ts';
+import { LinkCutter } from './link-cutter.ts';
 import { nowEpochS, sleep } from './clock.ts';
 
 export type Program = 'vipkeeper' | 'keepalived';
@@ -80,6 +81,7 @@ export async function runTrial(program: Program, advertInt: string, mode: Mode, 
   const procs: DaemonProc[] = [];
   const monitor = new AddressMonitor(lab, 'r2');
   const capture = new Capture(lab, 'r2');
+  const cutter = new LinkCutter(lab);
   let pinger: StampedPinger | null = null;
   try {
     await waitFor('tcpdump listening', () => capture.ready, 10_000);
@@ -97,9 +99,10 @@ export async function runTrial(program: Program, advertInt: string, mode: Mode, 
     await waitFor('r1 adverts seen by r2', () => capture.from(R1).filter((a) => a.atS > backupAtS).length >= 3, 10_000 + 5000 * advertIntS);
 
     const flapsBefore = falseTakeovers(r1, r2);
+    const r1Pids = daemonPids(lab, 'r1');
     const r2LinesBefore = r2.lines.length;
     const killS = nowEpochS();
-    if (mode === 'hard') crash(lab, 'r1');
+    if (mode === 'hard') crash(r1Pids, () => cutter.cut('r1'));
     else r1.signal('SIGTERM');
 
     await r2.waitForLine(/\(VI_1\) Entering MASTER STATE/, (boundS(mode, advertIntS) + 10) * 1000, r2LinesBefore);
@@ -111,6 +114,7 @@ export async function runTrial(program: Program, advertInt: string, mode: Mode, 
     const notes: string[] = [];
     let refS: number;
     if (mode === 'hard') {
+      if (!cutter.isCut('r1')) notes.push('the link was not cut');
       refS = fromR1.filter((a) => a.atS <= vipS).at(-1)?.atS ?? NaN;
       if (fromR1.some((a) => a.prio === 0)) notes.push('a priority 0 advert escaped the crash');
     } else {
@@ -118,6 +122,13 @@ export async function runTrial(program: Program, advertInt: string, mode: Mode, 
       if (Number.isNaN(refS)) notes.push('no priority 0 advert seen');
     }
     const bound = boundS(mode, advertIntS);
+    // VK_BENCH_DEBUG=1: the raw timeline around the kill (ms after it), to check a trial by eye.
+    if (process.env['VK_BENCH_DEBUG']) {
+      const rel = (t: number) => ((t - killS) * 1000).toFixed(1);
+      console.log(`  kill 0, reference ${rel(refS)}, VIP ${rel(vipS)}, GARPs ${capture.garps.filter((g) => g.atS > killS).map((g) => rel(g.atS)).join(' ')}`);
+      console.log(`  replies ${p.repliesS.filter((t) => t > killS - 0.01 && t < vipS + 0.03).map(rel).join(' ')}`);
+      console.log(`  adverts ${capture.adverts.filter((a) => a.atS > killS - 0.03 && a.atS < vipS + 0.03).map((a) => `${a.src}/${a.prio}@${rel(a.atS)}`).join(' ')}`);
+    }
     const garpS = capture.garps.find((g) => g.address === VIP && g.atS >= killS)?.atS ?? NaN;
     return {
       program, advertIntS, mode,
@@ -132,6 +143,7 @@ export async function runTrial(program: Program, advertInt: string, mode: Mode, 
     pinger?.stop();
     monitor.stop();
     capture.stop();
+    cutter.stop();
     for (const proc of procs) proc.cleanup();
     lab.cleanup();
   }

@@ -15,17 +15,16 @@ export function daemonPids(lab: Lab, host: string): number[] {
 }
 
 /**
- * A crash: every daemon process in the host is frozen at once (SIGSTOP, so
- * keepalived's parent cannot respawn its child and the child's parent-death
- * SIGTERM cannot make it send a priority 0 advert), then killed (SIGKILL),
- * then the host's link is cut at the bridge. Returns the PIDs it killed.
+ * A crash: every daemon process (PIDs found beforehand) is frozen at once
+ * (SIGSTOP, so keepalived's parent cannot respawn its child and the child's
+ * parent-death SIGTERM cannot make it send a priority 0 advert), then killed
+ * (SIGKILL); then `cut` takes the host off the wire. No fork or exec happens
+ * in between, so the three steps take microseconds plus the cutter's write.
  */
-export function crash(lab: Lab, host: string): number[] {
-  const pids = daemonPids(lab, host);
+export function crash(pids: readonly number[], cut: () => void): void {
   for (const pid of pids) try { process.kill(pid, 'SIGSTOP'); } catch { /* gone */ }
   for (const pid of pids) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-  lab.setLink(host, false, 'bridge');
-  return pids;
+  cut();
 }
 
 export const CLOCK_TICKS_PER_S = 100; // getconf CLK_TCK on Linux x86-64/arm64
