@@ -46,7 +46,7 @@ export class Checker implements WorldObserver {
   // ---- per step ----
 
   beforeStep(node: SimNode): void {
-    node.violations.length = 0;
+    if (node.violations.length > 0) node.violations.length = 0;
   }
 
   afterStep(node: SimNode, cause: string, actions: readonly TaggedAction[], localNow: Millis): void {

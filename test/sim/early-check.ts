@@ -38,10 +38,10 @@ export class EarlyTakeoverCheck {
     if (!router) return;
     let bases = this.#bases.get(node);
     if (!bases) this.#bases.set(node, (bases = new Map()));
-    const moved = new Set<string>();
+    let moved: string[] | null = null;
     for (const { instance, action } of actions) {
       if (action.type !== 'transition') continue;
-      moved.add(instance);
+      (moved ??= []).push(instance);
       const inst = router.instance(instance)!;
       if (action.from === 'BACKUP' && action.to === 'MASTER' && action.reason !== 'syncGroup') {
         this.#checkBound(inst, bases.get(instance), action.reason, now, fail);
@@ -60,9 +60,9 @@ export class EarlyTakeoverCheck {
     }
     const rx = node.lastRx;
     if (cause !== 'rx' || rx === null) return;
-    const inst = router.instances().find((i) => i.config.vrid === rx.vrid && i.config.family === rx.family);
-    if (!inst || moved.has(inst.config.name) || inst.state !== 'BACKUP') return;
-    if (actions.some((a) => a.instance === inst.config.name && a.action.type === 'drop')) return;
+    const inst = instanceFor(node, rx);
+    if (!inst || inst.state !== 'BACKUP' || moved?.includes(inst.config.name)) return;
+    for (const a of actions) if (a.action.type === 'drop' && a.instance === inst.config.name) return;
     this.#accepted(inst, rx, bases.get(inst.config.name), now);
   }
 
@@ -115,4 +115,10 @@ export class EarlyTakeoverCheck {
     }
     if (now < earliest - SLACK_MS) fail(`${cfg.name}: BACKUP→MASTER (${reason}) at local ${now}, sooner than ${what}`);
   }
+}
+
+/** The instance an advert is for (the router's own routing, by VRID and family; one interface here). */
+export function instanceFor(node: SimNode, rx: Advert): Instance | undefined {
+  for (const i of node.router!.instances()) if (i.config.vrid === rx.vrid && i.config.family === rx.family) return i;
+  return undefined;
 }

@@ -17,14 +17,18 @@ export class EventQueue<T> {
 
   push(at: number, item: T): void {
     const h = this.#heap;
-    h.push({ at, seq: this.#seq++, item });
-    let i = h.length - 1;
+    const e: Scheduled<T> = { at, seq: this.#seq++, item };
+    // Sift up with a hole instead of swaps.
+    let i = h.length;
+    h.push(e);
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!less(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
+      const parent = h[p]!;
+      if (!less(e, parent)) break;
+      h[i] = parent;
       i = p;
     }
+    h[i] = e;
   }
 
   peekAt(): number | null {
@@ -36,20 +40,19 @@ export class EventQueue<T> {
     if (h.length === 0) return undefined;
     const top = h[0]!;
     const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
+    const n = h.length;
+    if (n === 0) return top;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && less(h[r]!, h[l]!) ? r : l;
+      if (!less(h[c]!, last)) break;
+      h[i] = h[c]!;
+      i = c;
     }
+    h[i] = last;
     return top;
   }
 }

@@ -6,6 +6,7 @@
 import { compareIp } from '../../src/base/ip.ts';
 import type { TaggedAction } from '../../src/vrrp/router.ts';
 import type { SimNode } from './node.ts';
+import { instanceFor } from './early-check.ts';
 
 export class MasterRxCheck {
   checked = 0;
@@ -14,7 +15,7 @@ export class MasterRxCheck {
     const rx = node.lastRx;
     const router = node.router;
     if (rx === null || node.lastRxSrc === null || router === null || rx.priority === 0) return;
-    const inst = router.instances().find((i) => i.config.vrid === rx.vrid && i.config.family === rx.family);
+    const inst = instanceFor(node, rx);
     if (!inst) return;
     const name = inst.config.name;
     let wasMaster = inst.state === 'MASTER';
