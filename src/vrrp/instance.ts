@@ -208,7 +208,8 @@ export class Instance {
     // Preempt: ignore the lower-priority master and let Master_Down run out (RFC 9568 "Discard").
     this.#log('info', `(${name}) received lower priority (${advert.priority}) advert from ${src} - discarding`);
     this.#masterSrc = src;
-    this.#downReason = 'preempt';
+    // A master that already said goodbye (priority 0) is why we take over, whatever else we hear.
+    if (this.#downReason !== 'priorityZero') this.#downReason = 'preempt';
   }
 
   /** keepalived's preempt_delay starts at the first lower-priority advert and stops at a better one. */
