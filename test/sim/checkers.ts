@@ -144,6 +144,12 @@ export class Checker implements WorldObserver {
       return;
     }
     const comps = components(w.lan, ids);
+    // "Can hear each other" must be an equivalence: with A↔B and A↔C but not B↔C,
+    // B and C are both legitimately MASTER (stacked partitions, clogs, ACLs do this).
+    if (!comps.every((c) => c.every((a) => c.every((b) => a === b || w.lan.canReach(a, b))))) {
+      this.counts.settleSkipped++;
+      return;
+    }
     for (const vrid of w.vrids()) for (const comp of comps) this.#checkComponent(vrid, comp);
     this.counts.settles++;
     this.#converged = true;

@@ -38,6 +38,20 @@ const FAULTS: ReadonlyArray<readonly [number, string, Fault]> = [
     const i = prng.int(0, w.nodes.length - 1);
     w.partition([[i], [...routerIds(w).filter((x) => x !== i), w.lan.hostId]], prng.chance(0.8));
   }],
+  [1, 'swizzle', (w, prng, p) => {
+    // Swizzle-clog: cut a random subset off one by one, then restore them one by one in a new order.
+    const ids = routerIds(w).filter(() => prng.chance(0.5));
+    const gap = Math.max(1, Math.round(p.gapMs / 4));
+    ids.forEach((i, k) => w.at(w.now + k * gap, `swizzle: clog r${i + 1}`, () => w.liveness || w.clog(i)));
+    const back = prng.shuffled(ids);
+    back.forEach((i, k) => w.at(w.now + (ids.length + k) * gap, `swizzle: unclog r${i + 1}`, () => w.liveness || w.unclog(i)));
+  }],
+  [1, 'acl', (w, prng) => {
+    // A one-way filter between two routers (a switch ACL or a firewall rule on one host).
+    const a = prng.int(0, w.nodes.length - 1);
+    const b = prng.int(0, w.nodes.length - 1);
+    if (a !== b) w.block(a, b);
+  }],
   [4, 'heal', (w) => w.heal()],
   [2, 'loss', (w, prng, p) => w.setPaths({ ...p.path, lossP: prng.pick([0.05, 0.2, 0.5, 1]) })],
   [1, 'corrupt', (w, prng, p) => w.setPaths({ ...p.path, corruptP: prng.pick([0.01, 0.1]) })],
@@ -108,6 +122,7 @@ export function scheduleFaults(w: World, prng: Prng, plan: FaultPlan, startMs: n
 
 /** The liveness phase begins: the network heals, carrier returns, every router runs. */
 export function healEverything(w: World, plan: FaultPlan): void {
+  w.liveness = true;
   w.heal();
   w.setPaths(plan.path);
   for (const n of w.nodes) {

@@ -81,6 +81,23 @@ export class Lan {
     this.#blocked.fill(0);
   }
 
+  /** Cuts every path to and from endpoint e (FoundationDB's "clog"). */
+  clog(e: number): void {
+    for (let x = 0; x < this.endpoints; x++) {
+      if (x === e) continue;
+      this.block(e, x);
+      this.block(x, e);
+    }
+  }
+
+  /** Restores every path to and from e (other cuts stay). */
+  unclog(e: number): void {
+    for (let x = 0; x < this.endpoints; x++) {
+      this.#blocked[e * this.endpoints + x] = 0;
+      this.#blocked[x * this.endpoints + e] = 0;
+    }
+  }
+
   /** Carrier of one endpoint (link down: it neither sends nor receives). */
   setAttached(e: number, up: boolean): void {
     this.#attached[e] = up ? 1 : 0;

@@ -55,6 +55,16 @@ export class Prng {
     return items[Math.floor(this.float() * items.length)]!;
   }
 
+  /** A shuffled copy (Fisher–Yates). */
+  shuffled<T>(items: readonly T[]): T[] {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.int(0, i);
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  }
+
   /** Exponentially distributed with the given mean (0 when mean is 0). */
   exponential(mean: number): number {
     if (mean <= 0) return 0;

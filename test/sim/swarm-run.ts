@@ -49,7 +49,7 @@ export function assertCoverage(t: SwarmTotals): void {
     assert.ok(t.takeovers >= t.seeds / 5, `timed takeovers: ${t.takeovers}`);
     assert.ok(t.arpChecks >= t.seeds / 5, `ARP checks: ${t.arpChecks}`);
     assert.ok(t.earlyChecks >= t.seeds * 2, `takeovers checked against their earliest legal time: ${t.earlyChecks}`);
-    for (const k of ['partition', 'heal', 'paths', 'crash', 'start', 'stop', 'stall', 'tracker', 'link']) {
+    for (const k of ['partition', 'heal', 'paths', 'crash', 'start', 'stop', 'stall', 'tracker', 'link', 'clog', 'unclog', 'block']) {
       assert.ok((t.faults.get(k) ?? 0) >= t.seeds / 20, `fault ${k}: ${t.faults.get(k) ?? 0}`);
     }
   });

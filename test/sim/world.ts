@@ -74,6 +74,8 @@ export class World implements NodeEnv {
   readonly #corruptPrng: Prng;
   readonly transitions: TransitionRecord[] = [];
   readonly faultCounts = new Map<string, number>();
+  /** Set when the liveness phase begins: faults still scheduled from the safety phase stand down. */
+  liveness = false;
   readonly stats = { events: 0, framesSent: 0, framesDelivered: 0, corrupted: 0, steps: 0 };
 
   constructor(o: WorldOptions) {
@@ -359,6 +361,16 @@ export class World implements NodeEnv {
   block(from: number, to: number): void {
     this.#fault(`block r${from + 1} → ${to === this.lan.hostId ? 'host' : `r${to + 1}`}`);
     this.lan.block(from, to);
+  }
+
+  clog(i: number): void {
+    this.#fault(`clog r${i + 1}`);
+    this.lan.clog(i);
+  }
+
+  unclog(i: number): void {
+    this.#fault(`unclog r${i + 1}`);
+    this.lan.unclog(i);
   }
 
   heal(): void {
