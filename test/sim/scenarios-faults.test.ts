@@ -113,9 +113,8 @@ describe('an hour of drifting clocks (±0.5 %) and wall-clock steps: no flapping
   });
 });
 
-// Known naming gap, kept visible: after a priority-0 advert, a lower advert discarded by a
-// preempting backup relabels its pending takeover as 'preempt' (instance.ts sets #downReason on
-// discard), so notify/logs say "preempt" for what was the master leaving.
+// Found by the simulator and fixed in the core (672f7ac): a lower advert discarded by a
+// preempting backup after a priority-0 advert used to relabel the takeover 'preempt'.
 describe('a takeover caused by priority 0 is reported as such', () => {
   const s = new Scenario([
     { instances: [{ vrid: 61, priority: 200 }] },
@@ -125,7 +124,7 @@ describe('a takeover caused by priority 0 is reported as such', () => {
   // r3 stops hearing r1 (one way), so it also advertises as MASTER; r2 hears both.
   s.at(20_000, 'r1 → r3 filtered', (w) => w.block(0, 2));
   s.at(30_500, 'r1 stops', (w) => w.stop(0));
-  it('r2 takes over within Skew_Time, with reason priorityZero', { todo: 'core: discarded lower advert overwrites the priorityZero reason' }, () => {
+  it('r2 takes over within Skew_Time, with reason priorityZero', () => {
     s.runUntil(40_000);
     const up = s.transitions({ node: 'r2', to: 'MASTER' })[0]!;
     assert.ok(up.atMs - 30_500 <= skew(150) + 2, `${up.atMs - 30_500} ms`);
