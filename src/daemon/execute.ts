@@ -89,7 +89,11 @@ export class Executor {
         return;
       }
       case 'transition':
-        if (action.to !== action.from) log.info({ instance, from: action.from, to: action.to, reason: action.reason, priority: action.priority }, `(${instance}) Entering ${STATE_WORDS[action.to]} STATE`);
+        if (action.to !== action.from) {
+          // keepalived's exact words, "(init)" included, so operators' greps keep working.
+          const init = action.reason === 'startup' && action.to === 'BACKUP' ? ' (init)' : '';
+          log.info({ instance, from: action.from, to: action.to, reason: action.reason, priority: action.priority }, `(${instance}) Entering ${STATE_WORDS[action.to]} STATE${init}`);
+        }
         this.#opts.onTransition({ instance, from: action.from, to: action.to, reason: action.reason, priority: action.priority });
         return;
       case 'drop':

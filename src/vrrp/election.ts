@@ -26,15 +26,6 @@ export function masterDownIntervalMs(
 }
 
 /**
- * keepalived's start-up wait for a non-owner with `state MASTER`: one
- * Master_Adver_Interval plus the skew of priority 255 ("allow one adver_int
- * to pass to ensure there is no other master", vrrp_scheduler.c).
- */
-export function initialMasterWaitMs(version: VrrpVersion, masterAdverIntervalMs: Millis): Millis {
-  return (masterAdverIntervalMs + skewTimeMs(version, 255, masterAdverIntervalMs)) as Millis;
-}
-
-/**
  * Whether a remote advertiser beats us in a MASTER's eyes: higher priority,
  * or equal priority and a higher primary address (RFC 9568 §6.4.3).
  */

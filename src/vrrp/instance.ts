@@ -9,7 +9,7 @@ import type { Advert, DropReason } from './advert.ts';
 import type { Action, InstanceConfig, InstanceEvent, InstanceStats, TransitionReason, VrrpState } from './types.ts';
 import { TimerTable } from './timers.ts';
 import type { TimerSlot } from './timers.ts';
-import { initialMasterWaitMs, masterDownIntervalMs, remoteWins, skewTimeMs } from './election.ts';
+import { masterDownIntervalMs, remoteWins, skewTimeMs } from './election.ts';
 import { checkAddresses, checkHeader, receiveContext } from './receive-checks.ts';
 import type { CheckFailure, ReceiveContext } from './receive-checks.ts';
 import { isListedTransition } from './transitions.ts';
@@ -152,13 +152,10 @@ export class Instance {
     } else if (this.#isOwner() && this.config.initialState === 'MASTER') {
       // keepalived: an owner with state MASTER times out of BACKUP after 1 µs, i.e. at once.
       this.#transition('MASTER', 'owner', now);
-    } else if (this.config.initialState === 'MASTER') {
-      // keepalived 2.2.7 vrrp_init_state: a non-owner with state MASTER starts in BACKUP
-      // but waits only one Master_Adver_Interval + the skew of priority 255 before taking
-      // over ("allow one adver_int to pass to ensure there is no other master").
-      this.#transition('BACKUP', 'startup', now, initialMasterWaitMs(this.config.version, this.#masterAdverIntervalMs));
-      this.#downReason = 'startup';
     } else {
+      // keepalived 2.2.7, measured: a non-owner with `state MASTER` logs "Entering BACKUP
+      // STATE (init)" and takes over only after a full Master_Down_Interval (3.60 s at
+      // advert_int 1, v2 and v3), exactly like `state BACKUP`.
       this.#transition('BACKUP', 'startup', now);
     }
   }

@@ -18,7 +18,7 @@ export interface TrackerRef {
   readonly id: string; // e.g. 'script:chk_haproxy', 'interface:eth1', 'file:/run/x'
   /** 0: a failure puts the instance in FAULT. >0: added while up. <0: added while down. */
   readonly weight: number;
-  /** keepalived `reverse`: the weight applies in the opposite tracker state. */
+  /** keepalived `reverse`: the sign of the weight flips ("decreased when up, increased when down"); weight 0 faults while up. */
   readonly reverse: boolean;
   /** 'state' (default): up/down, e.g. scripts and interfaces. 'value': track_file, value × weight. */
   readonly kind?: 'state' | 'value';

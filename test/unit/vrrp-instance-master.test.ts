@@ -10,9 +10,15 @@ const PEER = '10.0.0.2';
 
 /** A MASTER at t=0 (owner start), then demoted to `priority` semantics via config. */
 function master(over: Partial<InstanceConfig> = {}): Instance {
-  const i = new Instance(makeConfig({ name: 'VI_1', primaryAddress: '10.0.0.1', initialState: 'MASTER', ...over }));
-  i.handle({ type: 'start' }, millis(0));
-  if (i.state === 'BACKUP') i.handle({ type: 'timeout' }, millis(i.nextDeadline()!));
+  const config = makeConfig({ name: 'VI_1', primaryAddress: '10.0.0.1', initialState: 'MASTER', ...over });
+  // A non-owner waits Master_Down_Interval in BACKUP first: start that long before t=0
+  // so that every instance is MASTER exactly at t=0.
+  const probe = new Instance(config);
+  probe.handle({ type: 'start' }, millis(0));
+  const wait = probe.state === 'BACKUP' ? probe.nextDeadline()! : 0;
+  const i = new Instance(config);
+  i.handle({ type: 'start' }, millis(-wait));
+  if (i.state === 'BACKUP') i.handle({ type: 'timeout' }, millis(0));
   assert.equal(i.state, 'MASTER');
   return i;
 }
@@ -53,19 +59,19 @@ test('lower_prio_no_advert: no answering advert and no "forcing new election", G
 
 test('higher-priority advert: MASTER -> BACKUP, VIPs removed (exit action), transition, Master_Down armed, no priority 0 sent', () => {
   const i = master({ priority: 100 });
-  // a non-owner with state MASTER took over at 1000 + 1000/256; its next advert is due at ~2004
-  const out = i.handle({ type: 'advert', advert: advertOf(peer, 150), src: PEER }, millis(1500));
+  // MASTER at t=0 (see master()); its next advert is due at 1000
+  const out = i.handle({ type: 'advert', advert: advertOf(peer, 150), src: PEER }, millis(500));
   assert.equal(i.state, 'BACKUP');
   assert.deepEqual(out.filter((a) => a.type !== 'log').map((a) => a.type), ['removeVips', 'transition']);
   assert.equal(ofType(out, 'log')[0]!.msg, '(VI_1) Master received advert from 10.0.0.2 with higher priority 150, ours 100');
   assert.equal(ofType(out, 'transition')[0]!.reason, 'higherPriorityAdvert');
-  assert.equal(i.deadline('masterDown'), 1500 + 3609.375);
+  assert.equal(i.deadline('masterDown'), 500 + 3609.375);
   assert.equal(i.deadline('garpDelay'), null);
 });
 
 test('higher_prio_send_advert: one last advert before yielding', () => {
   const i = master({ priority: 100, higherPrioSendAdvert: true });
-  const out = i.handle({ type: 'advert', advert: advertOf(peer, 150), src: PEER }, millis(1500));
+  const out = i.handle({ type: 'advert', advert: advertOf(peer, 150), src: PEER }, millis(500));
   assert.deepEqual(out.filter((a) => a.type !== 'log').map((a) => a.type), ['send', 'removeVips', 'transition']);
   assert.equal(ofType(out, 'send')[0]!.advert.priority, 100);
 });

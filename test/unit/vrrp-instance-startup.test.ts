@@ -31,13 +31,14 @@ test('a BACKUP starts with Master_Down_Interval and becomes MASTER when it runs 
   assert.equal(ofType(fired, 'transition')[0]!.reason, 'masterDown');
 });
 
-test('non-owner with state MASTER waits one interval + skew(255), then takes over (keepalived vrrp_init_state)', () => {
+test('non-owner with state MASTER waits the full Master_Down_Interval, like state BACKUP (keepalived 2.2.7, measured)', () => {
   const i = new Instance(makeConfig({ name: 'VI_1', primaryAddress: '10.0.0.1', priority: 150, initialState: 'MASTER', version: 3 }));
   i.handle({ type: 'start' }, t0);
   assert.equal(i.state, 'BACKUP');
-  assert.equal(i.nextDeadline(), t0 + 1000 + 1000 / 256);
-  const out = i.handle({ type: 'timeout' }, millis(t0 + 1004));
-  assert.equal(ofType(out, 'transition')[0]!.reason, 'startup');
+  assert.equal(i.nextDeadline(), t0 + 3000 + (106 * 1000) / 256);
+  assert.equal(i.handle({ type: 'timeout' }, millis(t0 + 3000)).length, 0, 'nothing before the deadline');
+  const out = i.handle({ type: 'timeout' }, millis(t0 + 3415));
+  assert.equal(ofType(out, 'transition')[0]!.reason, 'masterDown');
   assert.equal(i.state, 'MASTER');
 });
 
