@@ -99,8 +99,10 @@ export class Daemon {
       onDrop: (instance, reason, src) => this.#drops.record(instance || 'vrrp', reason, src, '', instance !== ''),
     });
     for (const a of this.#instances.values()) this.#io.set(a.core.name, this.#buildIo(a));
+    await this.#warm();
     this.#driver = new Driver(clock, {
       nextDeadline: () => this.#router.nextDeadline(),
+      nextPreciseDeadline: () => this.#router.nextTakeoverDeadline(),
       fire: (now) => this.#run(this.#router.timeout(now)),
       late: (lateMs) => this.#onLate(lateMs),
     });
@@ -142,6 +144,18 @@ export class Daemon {
       await this.#vmacs.remove(spec).catch((err: unknown) => this.#log.warn(`(${inst.name}) cannot remove VMAC: ${(err as Error).message}`));
     }
     await this.#vmacs.close();
+  }
+
+  /** One instance per (family, version) runs the takeover path once; see InstanceIo.warm. */
+  async #warm(): Promise<void> {
+    const done = new Set<string>();
+    for (const io of this.#io.values()) {
+      const c = io.core;
+      const key = `${c.family}/${c.version}`;
+      if (done.has(key)) continue;
+      done.add(key);
+      try { await io.warm(); } catch (err) { this.#log.debug(`warm-up: ${(err as Error).message}`); }
+    }
   }
 
   /** keepalived removes, at start-up, the VIPs a crashed previous run left behind. */

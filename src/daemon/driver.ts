@@ -5,9 +5,14 @@
 import type { Millis } from '../base/units.ts';
 import type { Clock } from './clock.ts';
 
+/** How close to a takeover deadline the driver stops sleeping and spins on setImmediate. */
+const SPIN_MS = 1.5;
+
 export interface DriverHooks {
   /** Earliest deadline of all instances, or null if none is armed. */
   nextDeadline(): Millis | null;
+  /** Earliest deadline whose lateness costs a client (a takeover); woken for precisely. */
+  nextPreciseDeadline(): Millis | null;
   /** Fires every expired timer slot; called with the current time. */
   fire(now: Millis): void;
   /** A timer fired `lateMs` after its deadline. */
@@ -18,6 +23,8 @@ export class Driver {
   readonly #clock: Clock;
   readonly #hooks: DriverHooks;
   #timer: NodeJS.Timeout | null = null;
+  #immediate: NodeJS.Immediate | null = null;
+  #spinning = false;
   #armedFor: Millis | null = null;
   #stopped = false;
 
@@ -30,15 +37,33 @@ export class Driver {
   rearm(): void {
     if (this.#stopped) return;
     const next = this.#hooks.nextDeadline();
-    if (next === this.#armedFor && this.#timer !== null) return;
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
+    if (next === this.#armedFor && (this.#timer !== null || this.#spinning)) return;
+    this.#cancel();
     this.#armedFor = next;
     if (next === null) return;
-    const delay = Math.max(0, next - this.#clock.now());
-    // setTimeout has millisecond granularity and may wake a little early;
-    // #onTimer re-checks the clock and re-arms for the remainder.
-    this.#timer = setTimeout(() => this.#onTimer(next), Math.ceil(delay));
+    const delay = next - this.#clock.now();
+    const precise = next === this.#hooks.nextPreciseDeadline();
+    if (precise && delay <= SPIN_MS) {
+      this.#spin(next);
+      return;
+    }
+    // setTimeout has millisecond granularity. An ordinary deadline (send an
+    // advert) is armed rounded up and may fire up to 1 ms late; a takeover is
+    // armed SPIN_MS early and finished with setImmediate turns, which keep
+    // serving IO while they wait out the last fraction of a millisecond.
+    const wait = precise ? Math.max(0, Math.floor(delay - SPIN_MS)) : Math.max(0, Math.ceil(delay));
+    this.#timer = setTimeout(() => this.#onTimer(next), wait);
+  }
+
+  #spin(deadline: Millis): void {
+    this.#spinning = true;
+    this.#immediate = setImmediate(() => {
+      this.#immediate = null;
+      this.#spinning = false;
+      if (this.#stopped || this.#armedFor !== deadline) return;
+      if (this.#clock.now() < deadline) this.#spin(deadline);
+      else this.#onTimer(deadline);
+    });
   }
 
   #onTimer(deadline: Millis): void {
@@ -53,9 +78,16 @@ export class Driver {
     this.rearm();
   }
 
+  #cancel(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    if (this.#immediate !== null) clearImmediate(this.#immediate);
+    this.#timer = null;
+    this.#immediate = null;
+    this.#spinning = false;
+  }
+
   stop(): void {
     this.#stopped = true;
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#cancel();
   }
 }

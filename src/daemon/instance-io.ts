@@ -8,6 +8,9 @@ import type { VirtualAddress, RouteOrRule } from '../config/model.ts';
 import { addVip, removeVip, type VipSpec, type VipWatcher } from '../net/addresses.ts';
 import { addRoute, removeRoute, addRule, removeRule, parseRoute, parseRule } from '../net/routes.ts';
 import type { Announcer } from '../net/announcer.ts';
+import { buildGarp } from '../net/arp.ts';
+import { buildUnsolicitedNa } from '../net/ndisc.ts';
+import { centis } from '../base/units.ts';
 import type { Rtnl } from '../net/netlink.ts';
 import type { VrrpSocket } from '../net/vrrp-socket.ts';
 import type { AssembledInstance } from './assemble.ts';
@@ -49,11 +52,17 @@ export class InstanceIo implements InstanceEffects {
   readonly #deps: InstanceIoDeps;
   readonly #vips: Array<{ spec: VipSpec; noTrack: boolean }>;
   #holding = false;
+  /** Routes and rules are added after the addresses (the GARP must not wait for them). */
+  #routesDone: Promise<void> = Promise.resolve();
 
   constructor(inst: AssembledInstance, deps: InstanceIoDeps) {
     this.#inst = inst;
     this.#deps = deps;
     this.#vips = allVipSpecs(inst);
+  }
+
+  get core(): AssembledInstance['core'] {
+    return this.#inst.core;
   }
 
   get holding(): boolean {
@@ -85,7 +94,9 @@ export class InstanceIo implements InstanceEffects {
       await this.#addOne(spec, index);
       if (!noTrack && index !== undefined) this.#deps.watcher.track(spec, index);
     }
-    await this.#routes('add', this.#inst.model.virtualRoutes, this.#inst.model.virtualRules);
+    // Not awaited: the announce queued behind this add goes out as soon as the
+    // addresses exist; removeVips waits for the routes before undoing them.
+    this.#routesDone = this.#routes('add', this.#inst.model.virtualRoutes, this.#inst.model.virtualRules);
   }
 
   async #addOne(spec: VipSpec, index = this.#deps.linkIndex(spec.dev)): Promise<void> {
@@ -109,6 +120,7 @@ export class InstanceIo implements InstanceEffects {
     this.#holding = false;
     if (!this.#deps.releaseOnStop) return;
     this.#deps.log.info({ instance: name }, `(${name}) removing VIPs.`);
+    await this.#routesDone;
     await this.#routes('remove', this.#inst.model.virtualRoutes, this.#inst.model.virtualRules);
     for (const { spec } of this.#vips) {
       const index = this.#deps.linkIndex(spec.dev);
@@ -139,6 +151,27 @@ export class InstanceIo implements InstanceEffects {
         this.#deps.log.error({ err }, `(${this.#inst.core.name}) cannot ${op} rule "${r.words.join(' ')}": ${(err as Error).message}`);
       }
     }
+  }
+
+  /**
+   * Runs the takeover path once at start-up, harmlessly, so that V8 compiles it
+   * then and not during the first failover: encode an advert, build the GARP/NA
+   * frames, and ask netlink to delete a VIP the start-up cleanup already removed.
+   */
+  async warm(): Promise<void> {
+    const c = this.#inst.core;
+    const cs = c.version === 2 ? Math.max(100, Math.round(c.advertIntervalMs / 1000) * 100) : Math.min(4095, Math.max(1, Math.round(c.advertIntervalMs / 10)));
+    const src = c.family === 4 ? '192.0.2.1' : 'fe80::1';
+    encodeAdvert({
+      version: c.version, family: c.family, vrid: c.vrid, priority: Math.min(254, c.priority), advertIntervalCs: centis(cs),
+      addresses: c.advertAddresses, authType: c.auth.type === 'pass' ? 1 : 0, authData: c.auth.type === 'pass' ? c.auth.password : '',
+    }, { src, dst: this.#inst.mcastGroup });
+    const mac = new Uint8Array([2, 0, 0, 0, 0, 1]);
+    for (const { spec } of this.#vips) {
+      if (spec.family === 4) buildGarp(mac, spec.address); else buildUnsolicitedNa({ mac, target: spec.address, router: false });
+    }
+    const first = this.#vips[0];
+    if (first) await removeVip(this.#deps.rtnl, first.spec, this.#deps.linkIndex(first.spec.dev)).catch(() => undefined);
   }
 
   async announce(count: number): Promise<void> {

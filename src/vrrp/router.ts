@@ -96,6 +96,16 @@ export class Router {
     return this.#each(this.#list, { type: 'shutdown' }, now);
   }
 
+  /** The earliest Master_Down deadline: a takeover, where a millisecond matters. */
+  nextTakeoverDeadline(): Millis | null {
+    let min: Millis | null = null;
+    for (const i of this.#list) {
+      const d = i.deadline('masterDown');
+      if (d !== null && (min === null || d < min)) min = d;
+    }
+    return min;
+  }
+
   nextDeadline(): Millis | null {
     let min: Millis | null = null;
     for (const i of this.#list) {

@@ -20,6 +20,7 @@ test('fires at the deadline, never before it by the clock it is given, and re-ar
   deadlines.push(millis(start + 20), millis(start + 60));
   const driver = new Driver(clock, {
     nextDeadline: () => deadlines[0] ?? null,
+    nextPreciseDeadline: () => null,
     fire: (now) => { fired.push(now); while (deadlines.length && deadlines[0]! <= now) deadlines.shift(); },
     late: () => {},
   });
@@ -31,12 +32,31 @@ test('fires at the deadline, never before it by the clock it is given, and re-ar
   assert.ok(fired[1]! >= start + 60, `second fire at ${fired[1]! - start} ms`);
 });
 
+test('a takeover deadline is met by spinning the last stretch: fired once, never before it', async () => {
+  const clock = { now: () => millis(performance.now()) };
+  const start = clock.now();
+  let deadline: Millis | null = millis(start + 7.3);
+  const fired: number[] = [];
+  const driver = new Driver(clock, {
+    nextDeadline: () => deadline,
+    nextPreciseDeadline: () => deadline,
+    fire: (now) => { fired.push(now); deadline = null; },
+    late: () => {},
+  });
+  driver.rearm();
+  await sleep(40);
+  driver.stop();
+  assert.equal(fired.length, 1);
+  assert.ok(fired[0]! >= start + 7.3, `fired ${fired[0]! - start} ms after start`);
+});
+
 test('a blocked event loop is reported as lateness', async () => {
   const clock = { now: () => millis(performance.now()) };
   let deadline: Millis | null = millis(clock.now() + 5);
   const late: number[] = [];
   const driver = new Driver(clock, {
     nextDeadline: () => deadline,
+    nextPreciseDeadline: () => null,
     fire: () => { deadline = null; },
     late: (ms) => late.push(ms),
   });
