@@ -8,7 +8,10 @@ import { loadAndCheck } from './config/load.ts';
 
 function version(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    // src/main.ts (tsx) or dist/src/main.js (compiled build).
+    const url = [new URL('../package.json', import.meta.url), new URL('../../package.json', import.meta.url)]
+      .find((u) => { try { readFileSync(u); return true; } catch { return false; } });
+    const pkg = JSON.parse(readFileSync(url ?? new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
     return `vipkeeper v${pkg.version ?? '?'}`;
   } catch {
     return 'vipkeeper';

@@ -60,5 +60,11 @@ export function isNativeError(e: unknown): e is NativeError {
 /** Loads the addon (Node's require cache makes repeated calls cheap). */
 export function loadNative(): NativeAddon {
   const require = createRequire(import.meta.url);
-  return require('../../native/build/Release/vipkeeper_native.node') as NativeAddon;
+  // From src/net/ (run through tsx) or dist/src/net/ (the compiled build).
+  try {
+    return require('../../native/build/Release/vipkeeper_native.node') as NativeAddon;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+    return require('../../../native/build/Release/vipkeeper_native.node') as NativeAddon;
+  }
 }
