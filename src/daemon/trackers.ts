@@ -7,6 +7,10 @@ import type { Millis } from '../base/units.ts';
 import { ScriptRunner } from '../track/script-runner.ts';
 import type { Limiter } from '../track/limiter.ts';
 import { FileTracker, initTrackFile } from '../track/file-tracker.ts';
+import { ProcessTracker } from '../track/process-tracker.ts';
+
+/** How often /proc is rescanned for vrrp_track_process (see process-tracker.ts). */
+const PROCESS_SCAN_MS = 500;
 import { trackerId } from './assemble.ts';
 import { resolveIds } from './users.ts';
 
@@ -18,7 +22,7 @@ export interface TrackerSink {
 }
 
 /** Names of trackers actually referenced by an instance or a sync group: only those run. */
-function referenced(config: Config, kind: 'script' | 'file' | 'interface'): Set<string> {
+function referenced(config: Config, kind: 'script' | 'file' | 'interface' | 'process'): Set<string> {
   const names = new Set<string>();
   for (const i of config.instances) for (const t of i.tracks) if (t.kind === kind) names.add(t.name);
   for (const g of config.syncGroups) for (const t of g.tracks) if (t.kind === kind) names.add(t.name);
@@ -28,6 +32,7 @@ function referenced(config: Config, kind: 'script' | 'file' | 'interface'): Set<
 export class Trackers {
   readonly #scripts: ScriptRunner;
   readonly #files: FileTracker[] = [];
+  #processes: ProcessTracker | null = null;
   readonly #config: Config;
   readonly #log: Logger;
   readonly #sink: TrackerSink;
@@ -66,6 +71,7 @@ export class Trackers {
 
   start(): void {
     this.#scripts.start();
+    this.#startProcesses();
     const wanted = referenced(this.#config, 'file');
     for (const f of this.#config.trackFiles) {
       if (!wanted.has(f.name) || !f.file) continue;
@@ -84,7 +90,28 @@ export class Trackers {
     }
   }
 
+  #startProcesses(): void {
+    const wanted = referenced(this.#config, 'process');
+    const tracked = this.#config.trackProcesses.filter((p) => wanted.has(p.name) && p.process.length > 0).map((p) => {
+      const params = p.process.slice(1);
+      return {
+        id: trackerId('process', p.name),
+        // keepalived: no parameters given means any parameters match.
+        spec: { name: p.process[0]!, params, paramMatch: params.length === 0 ? 'none' as const : p.paramMatch, fullCommand: p.fullCommand, quorum: p.quorum, quorumMax: p.quorumMax },
+        forkDelayMs: p.forkDelayMs,
+        terminateDelayMs: p.terminateDelayMs,
+      };
+    });
+    if (tracked.length === 0) return;
+    this.#processes = new ProcessTracker(tracked, PROCESS_SCAN_MS, (c) => {
+      this.#log.info(`Quorum ${c.up ? 'gained' : 'lost'} for tracked process ${c.id.slice('process:'.length)}`);
+      this.#sink.up(c.id, c.up);
+    });
+    this.#processes.start();
+  }
+
   async stop(): Promise<void> {
+    this.#processes?.stop();
     for (const f of this.#files) f.stop();
     await this.#scripts.stop();
   }

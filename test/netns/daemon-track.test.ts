@@ -92,3 +92,32 @@ test('a weight-0 track_file with a non-zero value puts the instance in FAULT; no
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('track_process with weight 0: FAULT while the process is absent, MASTER once it runs, FAULT again when it exits', async () => {
+  const v = createVrrpLab('tp', 1, 99);
+  const marker = String(86_000_000 + process.pid); // a sleep argument no other process has
+  let sleeper: import('node:child_process').ChildProcess | null = null;
+  try {
+    const vip = '10.99.0.100';
+    const conf = [
+      'global_defs {', '  router_id tp', '}',
+      'vrrp_track_process proc_sleep {', `  process sleep ${marker}`, '  weight 0', '}',
+      'vrrp_instance VI_1 {', '  state BACKUP', '  interface eth0', '  virtual_router_id 51', '  priority 100', '  version 3', '  advert_int 0.1',
+      '  track_process {', '    proc_sleep', '  }',
+      '  virtual_ipaddress {', `    ${vip}/24`, '  }', '}', '',
+    ].join('\n');
+    const r1 = v.start('r1', conf);
+    await r1.waitForLine(FAULT, 10_000);
+    assert.equal(v.hasVip('r1', vip), false);
+    sleeper = v.lab.spawn('client', ['sleep', marker]);
+    await r1.waitForLine(MASTER, 10_000);
+    await v.waitVip('r1', vip);
+    const mark = r1.lines.length;
+    process.kill(sleeper.pid!, 'SIGKILL');
+    await r1.waitForLine(FAULT, 10_000, mark);
+    await v.waitVip('r1', vip, false);
+  } finally {
+    if (sleeper?.pid !== undefined && sleeper.exitCode === null) { try { process.kill(sleeper.pid, 'SIGKILL'); } catch { /* gone */ } }
+    v.cleanup();
+  }
+});

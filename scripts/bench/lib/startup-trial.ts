@@ -27,16 +27,13 @@ export interface StartupResult {
 
 /**
  * The protocol wait from start to MASTER for a non-owner `state MASTER`
- * instance, VRRPv3, advert_int 1, priority 100. vipkeeper enters BACKUP and
- * waits one Master_Adver_Interval plus the skew of priority 255
- * (src/vrrp/API.md, "Behaviour notes"): 1 + 1/256 s. Debian's keepalived
- * 2.2.7 was observed here to wait a whole Master_Down_Interval after
- * "Entering BACKUP STATE (init)" (3.61 s between that line and "Receive
- * advertisement timeout" with -D), i.e. 3 + (256 − 100)/256 s; each program is
- * held to its own wait.
+ * instance, VRRPv3, advert_int 1, priority 100: a whole Master_Down_Interval
+ * after "Entering BACKUP STATE (init)", 3 + (256 − 100)/256 s. Debian's
+ * keepalived 2.2.7 was measured doing that here (3.61 s), and vipkeeper's core
+ * now does the same (src/vrrp/API.md, "Behaviour notes").
  */
-export function startupBoundS(program: Program): number {
-  return program === 'vipkeeper' ? 1 + (256 - 255) / 256 : 3 + (256 - 100) / 256;
+export function startupBoundS(_program: Program): number {
+  return 3 + (256 - 100) / 256;
 }
 
 function nthLineS(p: DaemonProc, re: RegExp, nth: number): number {
