@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { createVrrpLab } from '../lib/vrrp-lab.ts';
+import { waitFor } from '../lib/lab.ts';
 import { config, type InstanceOptions } from '../lib/conf.ts';
 
 const MASTER = /\(VI_1\) Entering MASTER STATE/;
@@ -53,8 +54,11 @@ for (const mode of MODES) {
       const capFile = `/tmp/vk${process.pid}-${mode.subnet}${higher[0]}.pcap`;
       // r2 runs `lower`; capturing there sees every advert of r1, unicast included, and r2's own.
       const cap = v.lab.spawn('r2', ['tcpdump', '-n', '-U', '-i', 'eth0', '-w', capFile, 'ip proto 112 or ip6 proto 112']);
+      let capStderr = '';
+      cap.stderr?.on('data', (b: Buffer) => { capStderr += b.toString(); });
       try {
-        await sleep(300);
+        // tcpdump says "listening on" once its socket is open: only then do the daemons start.
+        await waitFor('tcpdump to listen', () => /listening on/.test(capStderr), 10_000);
         const hi = v.start('r1', conf(mode, 1, 2, 150), higher);
         const lo = v.start('r2', conf(mode, 2, 1, 100), lower);
         await hi.waitForLine(MASTER, 15_000);

@@ -26,12 +26,14 @@ export function createVrrpLab(tag: string, routers = 2, subnet = 77): VrrpLab {
   hosts.push({ name: 'client', ipv4: `10.${subnet}.0.200/24`, ipv6: `fd00:${subnet}::200/64` });
   const lab = Lab.create(hosts, tag);
   const procs = new Map<string, DaemonProc>();
+  const all: DaemonProc[] = []; // every process started, also those a restart replaced in `procs`
   return {
     lab,
     procs,
     start(host, conf, program = 'vipkeeper', extraArgs = []) {
       const p = new DaemonProc(lab, host, conf, extraArgs, program);
       procs.set(host, p);
+      all.push(p);
       return p;
     },
     hasVip: (host, vip) => hasAddress(lab, host, vip),
@@ -60,7 +62,7 @@ export function createVrrpLab(tag: string, routers = 2, subnet = 77): VrrpLab {
       return { r1, r2 };
     },
     cleanup() {
-      for (const p of procs.values()) p.cleanup();
+      for (const p of all) p.cleanup();
       lab.cleanup();
     },
   };
