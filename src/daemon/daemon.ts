@@ -70,6 +70,8 @@ export class Daemon {
     const { config, clock } = this.#o;
     this.#rtnl = Rtnl.open();
     this.#events = RtnlEvents.open();
+    // A netlink receive error must be logged, never thrown into the event loop.
+    this.#events.on('error', (err: Error) => this.#log.warn(`netlink events: ${err.message}`));
     this.#links = await LinkTable.open(this.#rtnl, this.#events);
     this.#vmacs = new VmacManager(this.#rtnl);
     this.#watcher = new VipWatcher(this.#rtnl, this.#events);
@@ -82,14 +84,11 @@ export class Daemon {
     });
 
     await this.#createVmacs();
-    const factsOf = new Map<string, Awaited<ReturnType<LinkTable['facts']>>>();
-    for (const inst of config.instances) {
-      const base = interfaceOf(inst, config);
-      if (!factsOf.has(base)) factsOf.set(base, await this.#links.facts(base));
-      const a = assembleInstance(inst, config, factsOf.get(base) ?? undefined);
-      this.#instances.set(inst.name, a);
-    }
+    // Twice: once to know our VIPs, then, after removing those a crashed run
+    // left behind, again, so that no stale VIP is taken for the advert source.
+    await this.#assemble();
     await this.#removeStaleVips();
+    await this.#assemble();
     this.#router = new Router([...this.#instances.values()].map((a) => a.core), assembleSyncGroups(config));
     this.#notifications = new Notifications(config, this.#log, this.#limiter);
     this.#executor = new Executor({
@@ -118,9 +117,22 @@ export class Daemon {
     this.#loopDelay.enable();
 
     this.#openSockets();
-    this.#run(this.#router.start(clock.now()));
-    this.#reportLinks();
+    // Interface and tracker states first, so an instance starts straight in
+    // FAULT when it should (keepalived does), not BACKUP then FAULT.
     this.#trackers.start();
+    this.#reportLinks();
+    this.#run(this.#router.start(clock.now()));
+    this.#warnUnsupported();
+  }
+
+  async #assemble(): Promise<void> {
+    const config = this.#o.config;
+    const factsOf = new Map<string, Awaited<ReturnType<LinkTable['facts']>>>();
+    for (const inst of config.instances) {
+      const base = interfaceOf(inst, config);
+      if (!factsOf.has(base)) factsOf.set(base, await this.#links.facts(base));
+      this.#instances.set(inst.name, assembleInstance(inst, config, factsOf.get(base) ?? undefined));
+    }
   }
 
   async #createVmacs(): Promise<void> {
@@ -176,8 +188,8 @@ export class Daemon {
       sendSocket: () => this.#sockets.get(a.ifname, a.family),
       source: () => this.#router.instance(a.core.name)?.primaryAddress ?? a.core.primaryAddress,
       linkIndex: (name) => this.#links.byName(name)?.index,
-      sendLink: () => {
-        const l = this.#links.byName(a.ifname);
+      linkInfo: (name) => {
+        const l = this.#links.byName(name);
         return l && l.mac ? { index: l.index, mac: l.mac } : undefined;
       },
     });
@@ -243,7 +255,10 @@ export class Daemon {
       if (!factsOf.has(a.baseIfname)) factsOf.set(a.baseIfname, await this.#links.facts(a.baseIfname));
       const facts = factsOf.get(a.baseIfname) ?? undefined;
       const src = sourceAddress(a.model, facts);
-      if (src !== null && src !== inst.primaryAddress && !this.#stopping) {
+      // Only a source that was missing is learned: once known it stays, so our
+      // own link-local VIP, added later, can never become the advert source.
+      const unknown = inst.primaryAddress === '0.0.0.0' || inst.primaryAddress === '::';
+      if (unknown && src !== null && src !== inst.primaryAddress && !this.#stopping) {
         this.#log.info(`(${a.core.name}) advert source address is now ${src}`);
         this.#run(this.#router.address(a.core.name, src, this.#o.clock.now()));
       }
@@ -314,23 +329,44 @@ export class Daemon {
   }
 
   /** Graceful stop: priority-0 adverts, VIPs released (unless -V), everything closed. */
+  /** Things keepalived does that this build parses but does not do: said once, at start. */
+  #warnUnsupported(): void {
+    const c = this.#o.config;
+    if (c.staticAddresses.length + c.staticRoutes.length + c.staticRules.length > 0) {
+      this.#log.warn('static_ipaddress / static_routes / static_rules are not supported by this version - ignored');
+    }
+    for (const i of c.instances) {
+      if (i.notify.masterRxLowerPri) this.#log.warn(`(${i.name}) notify_master_rx_lower_pri is not supported by this version - ignored`);
+      if (i.notifyPriorityChanges) this.#log.warn(`(${i.name}) notify_priority_changes is not supported by this version - ignored`);
+    }
+  }
+
+  /**
+   * Graceful stop: priority-0 adverts, VIPs released (unless -V), everything
+   * closed. Safe after a start that failed half way: each resource is closed
+   * only if it was made.
+   */
   async stop(): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
-    this.#driver.stop();
-    const actions = this.#router.shutdown(this.#o.clock.now());
-    this.#executor.run(this.#o.releaseOnStop ? actions : actions.filter((t) => t.action.type !== 'removeVips'));
-    await Promise.race([this.#executor.settled(), new Promise((r) => setTimeout(r, 700))]);
-    await Promise.race([Promise.all([this.#trackers.stop(), this.#notifications.stop()]), new Promise((r) => setTimeout(r, 1000))]);
-    this.#sockets.closeAll();
-    this.#announcer.close();
-    this.#watcher.close();
-    this.#links.close();
-    if (this.#o.releaseOnStop) await Promise.race([this.#removeVmacs(), new Promise((r) => setTimeout(r, 300))]).catch(() => undefined);
+    this.#driver?.stop();
+    if (this.#router && this.#executor) {
+      const actions = this.#router.shutdown(this.#o.clock.now());
+      this.#executor.run(this.#o.releaseOnStop ? actions : actions.filter((t) => t.action.type !== 'removeVips'));
+      await Promise.race([this.#executor.settled(), sleep(900)]);
+    }
+    await Promise.race([Promise.all([this.#trackers?.stop(), this.#notifications?.stop()]), sleep(1000)]);
+    this.#sockets?.closeAll();
+    this.#announcer?.close();
+    this.#watcher?.close();
+    this.#links?.close();
+    if (this.#o.releaseOnStop && this.#vmacs) await Promise.race([this.#removeVmacs(), sleep(300)]).catch(() => undefined);
     this.#loopDelay?.disable();
-    this.#events.close();
-    this.#rtnl.close();
+    this.#events?.close();
+    this.#rtnl?.close();
   }
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export type { Millis };

@@ -94,7 +94,12 @@ export class Executor {
           const init = action.reason === 'startup' && action.to === 'BACKUP' ? ' (init)' : '';
           log.info({ instance, from: action.from, to: action.to, reason: action.reason, priority: action.priority }, `(${instance}) Entering ${STATE_WORDS[action.to]} STATE${init}`);
         }
-        this.#opts.onTransition({ instance, from: action.from, to: action.to, reason: action.reason, priority: action.priority });
+        {
+          // Notify scripts run after the effects queued before them (keepalived adds the
+          // VIPs, then notifies), so a notify_master finds its VIPs in place.
+          const t: TransitionRecord = { instance, from: action.from, to: action.to, reason: action.reason, priority: action.priority };
+          this.#enqueue(instance, async () => this.#opts.onTransition(t), 'notifying');
+        }
         return;
       case 'drop':
         this.#opts.onDrop(instance, action.reason, action.src);

@@ -23,7 +23,8 @@ export interface InstanceIoDeps {
   readonly announcer: Announcer;
   /** The socket adverts leave by, and the interface facts, once the interface exists. */
   readonly sendSocket: () => VrrpSocket | undefined;
-  readonly sendLink: () => { index: number; mac: string } | undefined;
+  /** A link's index and MAC by name, from the daemon's link table. */
+  readonly linkInfo: (name: string) => { index: number; mac: string } | undefined;
   /** The kernel index of a link by name, from the daemon's link table (no netlink round trip). */
   readonly linkIndex: (name: string) => number | undefined;
   /** The current advert source (it can be learned after start-up). */
@@ -174,11 +175,19 @@ export class InstanceIo implements InstanceEffects {
     if (first) await removeVip(this.#deps.rtnl, first.spec, this.#deps.linkIndex(first.spec.dev)).catch(() => undefined);
   }
 
+  /** GARP/NA for every VIP on the interface that VIP lives on (a `dev X` VIP is announced on X). */
   async announce(count: number): Promise<void> {
-    const link = this.#deps.sendLink();
-    if (!link || count <= 0) return;
-    const vips = this.#vips.map((v) => v.spec.address);
-    this.#deps.log.info(`(${this.#inst.core.name}) Sending/queueing gratuitous ARPs on ${this.#inst.ifname} for ${vips.join(', ')}`);
-    await this.#deps.announcer.announce({ ifindex: link.index, ifname: this.#inst.ifname, mac: macBytes(link.mac), vips, router: false }, count);
+    if (count <= 0) return;
+    const byDev = new Map<string, string[]>();
+    for (const { spec } of this.#vips) byDev.set(spec.dev, [...(byDev.get(spec.dev) ?? []), spec.address]);
+    const sends: Promise<void>[] = [];
+    for (const [dev, vips] of byDev) {
+      const link = this.#deps.linkInfo(dev);
+      if (!link) continue;
+      this.#deps.log.info(`(${this.#inst.core.name}) Sending/queueing gratuitous ARPs on ${dev} for ${vips.join(', ')}`);
+      sends.push(this.#deps.announcer.announce({ ifindex: link.index, ifname: dev, mac: macBytes(link.mac), vips, router: false }, count));
+    }
+    await Promise.all(sends);
   }
+
 }

@@ -4,7 +4,7 @@
 //   SIGUSR1 / SIGUSR2 write /tmp/keepalived.data / /tmp/keepalived.stats (JSON here)
 // vipkeeper is one process: -p and -r name the same PID. It always runs in
 // the foreground (systemd Type=notify); -n is accepted for compatibility.
-import { writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import type { CliOptions } from '../cli/options.ts';
 import { formatDiagnostic } from '../config/diagnostics.ts';
 import { loadAndCheck } from '../config/load.ts';
@@ -29,20 +29,24 @@ function safeNotify(state: string): void {
 }
 
 export async function runDaemon(options: CliOptions): Promise<number> {
+  // Signal handlers first, before anything slow: without one, SIGUSR1 would
+  // open Node's inspector on 127.0.0.1:9229 in a root process, and SIGHUP or
+  // SIGUSR2 would kill it with no cleanup. Until the daemon runs they only queue.
+  const signals = new SignalRouter();
   const human = options.logConsole && !options.jsonLogs && (process.stdout.isTTY === true || process.env['VIPKEEPER_LOG_HUMAN'] === '1');
   const log = createLogger({ human, detail: options.logDetail });
   const checked = loadAndCheck(options.configFile, options.configId);
   logDiagnostics(log, checked.diagnostics);
   if (checked.diagnostics.some((d) => d.impact === 'fatal')) {
     log.error(`Stopping: ${options.configFile} cannot be used`);
-    return 1;
+    return signals.exit(1);
   }
   const pidFiles = [...new Set([options.pidFile ?? DEFAULT_PID, options.vrrpPidFile ?? DEFAULT_VRRP_PID])];
   for (const f of pidFiles) {
     const other = livePid(f);
     if (other !== null) {
       log.error(`daemon is already running (pid ${other} in ${f})`);
-      return 1;
+      return signals.exit(1);
     }
   }
   for (const f of pidFiles) writePid(f);
@@ -54,14 +58,22 @@ export async function runDaemon(options: CliOptions): Promise<number> {
     await daemon.start();
   } catch (err) {
     log.error({ err }, `cannot start: ${(err as Error).message}`);
-    await daemon.stop().catch(() => undefined);
+    await daemon.stop().catch((e: unknown) => log.error({ err: e }, `cleanup after the failed start: ${(e as Error).message}`));
     for (const f of pidFiles) removePid(f);
-    return 1;
+    return signals.exit(1);
   }
   safeNotify('READY=1\nSTATUS=VRRP running');
 
   return await new Promise<number>((resolve) => {
     let stopping = false;
+    let finished = false;
+    const finish = (code: number) => {
+      if (finished) return;
+      finished = true;
+      for (const f of pidFiles) removePid(f);
+      log.info('Stopped');
+      resolve(signals.exit(code));
+    };
     const stop = (sig: string) => {
       if (stopping) return;
       stopping = true;
@@ -74,38 +86,81 @@ export async function runDaemon(options: CliOptions): Promise<number> {
         finish(1);
       });
     };
-    const finish = (code: number) => {
-      for (const f of pidFiles) removePid(f);
-      log.info('Stopped');
-      for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'] as const) process.removeAllListeners(s);
-      resolve(code);
-      // Whatever handle might still be open, a stop must end the process promptly.
-      setTimeout(() => process.exit(code), 200).unref();
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGHUP', () => {
-      log.info('Reloading');
-      const next = loadAndCheck(options.configFile, options.configId);
-      logDiagnostics(log, next.diagnostics);
-      if (next.exitStatus !== 0) {
-        log.error(`reload: ${options.configFile} has errors; keeping the running configuration`);
-        return;
-      }
-      // Applying a new config in place is not built yet: say so rather than pretend.
-      log.warn('reload: the new configuration checks good, but applying it needs a restart in this version; keeping the running configuration');
-    });
     // keepalived's fixed paths; VIPKEEPER_DUMP_DIR moves them (tests running side by side).
     const dumpDir = process.env['VIPKEEPER_DUMP_DIR'] ?? '/tmp';
-    process.on('SIGUSR1', () => dump(`${dumpDir}/keepalived.data`, daemon.snapshot(), log));
-    process.on('SIGUSR2', () => dump(`${dumpDir}/keepalived.stats`, daemon.snapshot(), log));
+    signals.route({
+      SIGTERM: () => stop('SIGTERM'),
+      SIGINT: () => stop('SIGINT'),
+      SIGHUP: () => reload(options, log),
+      SIGUSR1: () => dump(`${dumpDir}/keepalived.data`, daemon.snapshot(), log),
+      SIGUSR2: () => dump(`${dumpDir}/keepalived.stats`, daemon.snapshot(), log),
+    });
   });
 }
 
+type Handled = 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGUSR1' | 'SIGUSR2';
+const HANDLED: readonly Handled[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'];
+
+/**
+ * Owns the process's signal listeners from the first line of runDaemon to the
+ * exit: signals that arrive before the daemon runs are queued and delivered
+ * once it does (a stop requested during start-up waits for start-up to end).
+ */
+class SignalRouter {
+  readonly #queued: Handled[] = [];
+  #handlers: Partial<Record<Handled, () => void>> | null = null;
+  readonly #listener = (sig: Handled) => {
+    if (this.#handlers) this.#handlers[sig]?.();
+    else if (this.#queued.length < 16) this.#queued.push(sig);
+  };
+
+  constructor() {
+    for (const s of HANDLED) process.on(s, this.#listener);
+  }
+
+  route(handlers: Partial<Record<Handled, () => void>>): void {
+    this.#handlers = handlers;
+    for (const sig of this.#queued.splice(0)) handlers[sig]?.();
+  }
+
+  /**
+   * Ends routing and schedules the exit. The listeners stay installed (as
+   * no-ops) until the process is gone, so a late SIGUSR1 still cannot open
+   * the inspector and a late SIGTERM cannot change the exit status.
+   */
+  exit(code: number): number {
+    this.#handlers = {};
+    // Whatever handle might still be open, the process must end promptly.
+    setTimeout(() => process.exit(code), 200).unref();
+    return code;
+  }
+}
+
+function reload(options: CliOptions, log: Logger): void {
+  log.info('Reloading');
+  const next = loadAndCheck(options.configFile, options.configId);
+  logDiagnostics(log, next.diagnostics);
+  if (next.exitStatus !== 0) {
+    log.error(`reload: ${options.configFile} has errors; keeping the running configuration`);
+    return;
+  }
+  // Applying a new config in place is not built yet: say so rather than pretend.
+  log.warn('reload: the new configuration checks good, but applying it needs a restart in this version; keeping the running configuration');
+}
+
+/**
+ * Writes a dump as root without following a symlink planted in /tmp
+ * (keepalived's CVE-2018-19044): a fresh file opened O_EXCL|O_NOFOLLOW,
+ * then renamed over the fixed name.
+ */
 function dump(path: string, data: unknown, log: Logger): void {
+  const tmp = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(path, JSON.stringify(data, null, 2) + '\n');
+    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    try { writeSync(fd, JSON.stringify(data, null, 2) + '\n'); } finally { closeSync(fd); }
+    renameSync(tmp, path);
   } catch (err) {
+    try { unlinkSync(tmp); } catch { /* not created */ }
     log.warn(`cannot write ${path}: ${(err as Error).message}`);
   }
 }

@@ -79,8 +79,13 @@ export class Notifications {
 
   /** Waits for queued scripts (STOP notifications get 1 s, as keepalived). */
   async stop(): Promise<void> {
-    await this.#runner.idle().catch(() => undefined);
-    await this.#runner.stop();
-    for (const f of this.#fifos) f.close();
+    try {
+      // STOP notifications get their second (keepalived's 1 s); nothing waits longer.
+      await Promise.race([this.#runner.idle().catch(() => undefined), new Promise((r) => setTimeout(r, 800))]);
+      await Promise.race([this.#runner.stop(), new Promise((r) => setTimeout(r, 100))]);
+    } finally {
+      // Always: unlink the FIFOs we made and stop their reader scripts.
+      for (const f of this.#fifos) f.close();
+    }
   }
 }

@@ -1,6 +1,7 @@
 // Wires the trackers to the core: vrrp_script runners, track_interface from
 // link events, and track_file values. Each reports (id, state) and the
 // daemon feeds router.tracker(); the core derives the priority (STYLE rule 7).
+import { accessSync, constants } from 'node:fs';
 import type { Config } from '../config/model.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { Millis } from '../base/units.ts';
@@ -21,6 +22,14 @@ export interface TrackerSink {
   value(id: string, value: number): void;
 }
 
+/** Whether a script's command exists and is executable (an absolute path, or found on PATH). */
+function commandFound(argv0: string): boolean {
+  const ok = (p: string) => { try { accessSync(p, constants.X_OK); return true; } catch { return false; } };
+  if (argv0 === '') return false;
+  if (argv0.includes('/')) return ok(argv0);
+  return (process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':').some((d) => d !== '' && ok(`${d}/${argv0}`));
+}
+
 /** Names of trackers actually referenced by an instance or a sync group: only those run. */
 function referenced(config: Config, kind: 'script' | 'file' | 'interface' | 'process'): Set<string> {
   const names = new Set<string>();
@@ -32,6 +41,8 @@ function referenced(config: Config, kind: 'script' | 'file' | 'interface' | 'pro
 export class Trackers {
   readonly #scripts: ScriptRunner;
   readonly #files: FileTracker[] = [];
+  /** init_fail scripts: reported down before the first check, as keepalived starts them. */
+  readonly #initiallyDown: string[] = [];
   #processes: ProcessTracker | null = null;
   readonly #config: Config;
   readonly #log: Logger;
@@ -53,6 +64,12 @@ export class Trackers {
     const wanted = referenced(config, 'script');
     for (const s of config.scripts) {
       if (!wanted.has(s.name) || !s.script) continue;
+      // The config check said "Disabling track script ... since not found/accessible": do so.
+      if (!commandFound(s.script.argv[0] ?? '')) {
+        log.warn(`Disabling track script ${s.name} since not found/accessible`);
+        continue;
+      }
+      if (s.initFail) this.#initiallyDown.push(trackerId('script', s.name));
       this.#scripts.add({
         id: trackerId('script', s.name),
         argv: s.script.argv,
@@ -70,6 +87,7 @@ export class Trackers {
   }
 
   start(): void {
+    for (const id of this.#initiallyDown) this.#sink.up(id, false);
     this.#scripts.start();
     this.#startProcesses();
     const wanted = referenced(this.#config, 'file');

@@ -150,7 +150,7 @@ export class VipWatcher extends TypedEmitter<VipWatcherEvents> {
     const t = this.#tracked.get(k);
     if (t) this.emit('removed', t.spec, t.index);
   };
-  readonly #onOverrun = (): void => { void this.resync(); };
+  readonly #onOverrun = (): void => { this.resync().catch(() => { /* the next overrun retries; never an unhandled rejection */ }); };
 
   constructor(nl: Rtnl, events: RtnlEvents) {
     super();

@@ -31,7 +31,7 @@ export class LinkTable extends TypedEmitter<LinkTableEvents> {
   readonly #nl: Rtnl;
   readonly #events: RtnlEvents;
   readonly #onLink = (ev: LinkEvent): void => this.#apply(ev);
-  readonly #onOverrun = (): void => { void this.refresh(); };
+  readonly #onOverrun = (): void => { this.refresh().catch(() => { /* the next event or overrun retries; never an unhandled rejection */ }); };
 
   private constructor(nl: Rtnl, events: RtnlEvents) {
     super();

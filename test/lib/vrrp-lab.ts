@@ -15,7 +15,7 @@ export interface VrrpLab {
   clientNeighMac(addr: string): string | null;
   /** Waits until the client's neighbour entry for `addr` points at `mac` (moved by GARP/NA). */
   waitClientNeigh(addr: string, mac: string, timeoutMs?: number): Promise<void>;
-  /** Starts r1 (priority 150) and r2 (100) with the same single-VIP VRRPv3 instance; waits for MASTER/BACKUP and the VIP on r1. */
+  /** Starts r1 (priority 150), waits for it to be MASTER with the VIP, then r2 (100) as BACKUP; one single-VIP VRRPv3 instance. */
   startPair(vip: string, extra?: Partial<InstanceOptions>): Promise<{ r1: DaemonProc; r2: DaemonProc }>;
   cleanup(): void;
 }
@@ -54,11 +54,13 @@ export function createVrrpLab(tag: string, routers = 2, subnet = 77): VrrpLab {
     async startPair(vip, extra = {}) {
       const prefix = vip.includes(':') ? 64 : 24;
       const inst = (priority: number) => ({ priority, vips: [`${vip}/${prefix}`], version: 3 as const, ...extra });
+      // r1 first: a backup that joins a running master must never flap (the
+      // tests that use this assume r2 was never MASTER).
       const r1 = this.start('r1', config('r1', [inst(150)]));
-      const r2 = this.start('r2', config('r2', [inst(100)]));
       await r1.waitForLine(/\(VI_1\) Entering MASTER STATE/);
-      await r2.waitForLine(/\(VI_1\) Entering BACKUP STATE/);
       await this.waitVip('r1', vip);
+      const r2 = this.start('r2', config('r2', [inst(100)]));
+      await r2.waitForLine(/\(VI_1\) Entering BACKUP STATE/);
       return { r1, r2 };
     },
     cleanup() {

@@ -1,7 +1,9 @@
 // Unicast mode, IPv6 (VRRPv3) and use_vmac, each against a second vipkeeper.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createVrrpLab } from '../lib/vrrp-lab.ts';
+import { waitFor } from '../lib/lab.ts';
 import { config } from '../lib/conf.ts';
 
 const MASTER = /\(VI_1\) Entering MASTER STATE/;
@@ -73,6 +75,31 @@ test('use_vmac: the VIP lives on a macvlan with 00:00:5e:00:01:VRID, which answe
     r2.signal('SIGTERM');
     assert.equal(await r2.exited(3000), 0);
     assert.equal(v.lab.tryExec('r2', ['ip', 'link', 'show', 'dev', 'vrrp.42']).status !== 0, true, 'vrrp.42 removed on stop');
+  } finally {
+    v.cleanup();
+  }
+});
+
+test('a VIP with `dev eth1` is added on eth1 and announced from eth1, not from the instance\'s interface', async () => {
+  const v = createVrrpLab('dv', 1, 102);
+  try {
+    const ns = v.lab.host('r1').ns;
+    execFileSync('ip', ['-n', v.lab.bridgeNs, 'link', 'add', 'name', 'r1b', 'type', 'veth', 'peer', 'name', 'eth1', 'netns', ns]);
+    execFileSync('ip', ['-n', v.lab.bridgeNs, 'link', 'set', 'dev', 'r1b', 'master', 'br0', 'up']);
+    execFileSync('ip', ['-n', ns, 'link', 'set', 'dev', 'eth1', 'up']);
+    const eth1Mac = v.mac('r1', 'eth1');
+    const cap = v.lab.spawn('client', ['tcpdump', '-n', '-e', '-l', '-i', 'eth0', 'arp']);
+    let seen = '';
+    cap.stdout?.on('data', (b: Buffer) => { seen += b.toString(); });
+    cap.stderr?.on('data', (b: Buffer) => { seen += b.toString(); });
+    await waitFor('tcpdump to listen', () => /listening on/.test(seen), 10_000);
+    const r1 = v.start('r1', config('r1', [{ priority: 150, vips: ['10.102.0.100/24', '10.102.1.100/24 dev eth1'], version: 3 }]));
+    await r1.waitForLine(MASTER);
+    await v.waitVip('r1', '10.102.1.100');
+    assert.match(v.lab.exec('r1', ['ip', '-o', 'addr', 'show', 'dev', 'eth1']), /10\.102\.1\.100\/24/);
+    await waitFor('GARP for the eth1 VIP', () => /Request who-has 10\.102\.1\.100 .*tell 10\.102\.1\.100/.test(seen), 5000);
+    const line = seen.split('\n').find((l) => /who-has 10\.102\.1\.100 .*tell 10\.102\.1\.100/.test(l))!;
+    assert.ok(line.startsWith(`${line.split(' ')[0]} ${eth1Mac} >`), `GARP must leave eth1 (${eth1Mac}): ${line}`);
   } finally {
     v.cleanup();
   }

@@ -43,3 +43,24 @@ test('a burst of malformed adverts is dropped and counted; the master stays MAST
     v.cleanup();
   }
 });
+
+test('signals during start-up neither kill the daemon nor open the inspector; SIGTERM then stops it cleanly', async () => {
+  const v = createVrrpLab('sg', 1, 101);
+  try {
+    const r1 = v.start('r1', config('r1', [{ priority: 150, vips: ['10.101.0.100/24'], version: 3 }]));
+    await r1.waitForLine(/Starting VRRP child process/, 10_000);
+    r1.signal('SIGUSR1'); // Node's default would open the inspector on 127.0.0.1:9229
+    r1.signal('SIGHUP'); // and these would kill it
+    r1.signal('SIGUSR2');
+    await r1.waitForLine(/\(VI_1\) Entering MASTER STATE/, 10_000);
+    assert.equal(r1.child.exitCode, null);
+    assert.equal(r1.lines.some((l) => /Debugger listening/.test(l.text)), false, r1.log());
+    assert.equal(v.lab.tryExec('r1', ['sh', '-c', 'ss -ltn | grep -q :9229']).status !== 0, true, 'nothing listens on 9229');
+    await r1.waitForLine(/Reloading/, 5000); // the queued SIGHUP was handled once the daemon ran
+    r1.signal('SIGTERM');
+    assert.equal(await r1.exited(3000), 0);
+  } finally {
+    v.cleanup();
+  }
+});
+

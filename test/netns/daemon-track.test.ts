@@ -121,3 +121,24 @@ test('track_process with weight 0: FAULT while the process is absent, MASTER onc
     v.cleanup();
   }
 });
+
+test('init_fail: a weight-0 check that starts failing keeps the instance in FAULT from the start (never BACKUP or MASTER first)', async () => {
+  const v = createVrrpLab('if', 1, 100);
+  try {
+    const conf = [
+      'global_defs {', '  router_id if', '  enable_script_security', '  script_user root', '}',
+      'vrrp_script chk_down {', '  script "/bin/false"', '  interval 1', '  weight 0', '  init_fail', '}',
+      'vrrp_instance VI_1 {', '  state MASTER', '  interface eth0', '  virtual_router_id 51', '  priority 255', '  version 3', '  advert_int 0.1',
+      '  track_script {', '    chk_down', '  }',
+      '  virtual_ipaddress {', '    10.100.0.100/24', '  }', '}', '',
+    ].join('\n');
+    const r1 = v.start('r1', conf);
+    await r1.waitForLine(FAULT, 10_000);
+    await new Promise((r) => setTimeout(r, 2500)); // two more failing checks
+    const states = r1.lines.filter((l) => /Entering \w+ STATE/.test(l.text)).map((l) => /Entering (\w+) STATE/.exec(l.text)![1]);
+    assert.deepEqual(states, ['FAULT'], r1.log());
+    assert.equal(v.hasVip('r1', '10.100.0.100'), false);
+  } finally {
+    v.cleanup();
+  }
+});
