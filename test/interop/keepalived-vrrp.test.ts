@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { createVrrpLab } from '../lib/vrrp-lab.ts';
+import { createVrrpLab, type VrrpLab } from '../lib/vrrp-lab.ts';
+import type { DaemonProc } from '../lib/daemon-proc.ts';
 import { waitFor } from '../lib/lab.ts';
 import { config, type InstanceOptions } from '../lib/conf.ts';
 
@@ -21,13 +22,14 @@ interface Mode {
   readonly subnet: number;
   readonly vip: string;
   readonly opts: (self: number, peer: number) => Partial<InstanceOptions>;
+  readonly advertMs: number;
 }
 
 const MODES: Mode[] = [
-  { name: 'v2 auth PASS', subnet: 91, vip: '10.91.0.100', opts: () => ({ version: 2, advertInt: '1', authPass: 'secret12' }) },
-  { name: 'v3 IPv4', subnet: 92, vip: '10.92.0.100', opts: () => ({ version: 3, advertInt: '0.1' }) },
-  { name: 'v3 IPv6', subnet: 93, vip: 'fd00:93::100', opts: () => ({ version: 3, advertInt: '0.1' }) },
-  { name: 'v3 unicast', subnet: 94, vip: '10.94.0.100', opts: (self, peer) => ({ version: 3, advertInt: '0.1', unicastSrc: `10.94.0.${self}`, unicastPeers: [`10.94.0.${peer}`] }) },
+  { name: 'v2 auth PASS', advertMs: 1000, subnet: 91, vip: '10.91.0.100', opts: () => ({ version: 2, advertInt: '1', authPass: 'secret12' }) },
+  { name: 'v3 IPv4', advertMs: 100, subnet: 92, vip: '10.92.0.100', opts: () => ({ version: 3, advertInt: '0.1' }) },
+  { name: 'v3 IPv6', advertMs: 100, subnet: 93, vip: 'fd00:93::100', opts: () => ({ version: 3, advertInt: '0.1' }) },
+  { name: 'v3 unicast', advertMs: 100, subnet: 94, vip: '10.94.0.100', opts: (self, peer) => ({ version: 3, advertInt: '0.1', unicastSrc: `10.94.0.${self}`, unicastPeers: [`10.94.0.${peer}`] }) },
 ];
 
 type Program = 'vipkeeper' | 'keepalived';
@@ -38,6 +40,22 @@ function conf(mode: Mode, host: number, peer: number, priority: number): string 
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Converged: `master` (on r1) is MASTER with the VIP and `backup` (on r2) is
+ * BACKUP without it, now — not merely "has logged BACKUP once", which the
+ * "(init)" line satisfies before any advert was heard — and both stay so for
+ * `holdMs`, many advert intervals, with no state change on either side.
+ */
+async function converged(v: VrrpLab, master: DaemonProc, backup: DaemonProc, vip: string, holdMs: number): Promise<void> {
+  await waitFor('r1 MASTER and r2 BACKUP', () => master.state() === 'MASTER' && backup.state() === 'BACKUP', 15_000);
+  await v.waitVip('r1', vip);
+  await v.waitVip('r2', vip, false);
+  const [m0, b0] = [master.lines.length, backup.lines.length];
+  await sleep(holdMs);
+  assert.deepEqual([...master.stateLines(m0), ...backup.stateLines(b0)], [], 'no state change once converged');
+  assert.equal(v.hasVip('r1', vip) && !v.hasVip('r2', vip), true, 'one MASTER holds the VIP');
+}
 
 /** tshark's checksum verdict for every VRRP packet in a capture: one line "src status" each. */
 function checksumVerdicts(file: string): string[] {
@@ -61,10 +79,9 @@ for (const mode of MODES) {
         await waitFor('tcpdump to listen', () => /listening on/.test(capStderr), 10_000);
         const hi = v.start('r1', conf(mode, 1, 2, 150), higher);
         const lo = v.start('r2', conf(mode, 2, 1, 100), lower);
-        await hi.waitForLine(MASTER, 15_000);
-        await lo.waitForLine(BACKUP, 15_000);
-        await v.waitVip('r1', mode.vip);
-        assert.equal(v.hasVip('r2', mode.vip), false, 'one MASTER holds the VIP');
+        // Both start at once: whichever is up first may be MASTER for a moment.
+        const holdMs = Math.max(3 * mode.advertMs, 1000);
+        await converged(v, hi, lo, mode.vip, holdMs);
 
         // Graceful handover: the higher one stops; the lower takes over.
         let mark = lo.lines.length;
@@ -77,9 +94,8 @@ for (const mode of MODES) {
         mark = lo.lines.length;
         const hi2 = v.start('r1', conf(mode, 1, 2, 150), higher);
         await hi2.waitForLine(MASTER, 15_000);
-        await v.waitVip('r1', mode.vip);
         await lo.waitForLine(BACKUP, 8000, mark);
-        await v.waitVip('r2', mode.vip, false);
+        await converged(v, hi2, lo, mode.vip, holdMs);
 
         // Hard failover: the higher one dies without a word.
         mark = lo.lines.length;

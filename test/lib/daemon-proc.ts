@@ -74,6 +74,21 @@ export class DaemonProc {
     });
   }
 
+  /** The state the last "Entering ... STATE" line of `instance` names, or null before the first. */
+  state(instance = 'VI_1'): string | null {
+    const re = new RegExp(`\\(${instance}\\) Entering (\\w+) STATE`);
+    for (let i = this.lines.length - 1; i >= 0; i--) {
+      const m = re.exec(this.lines[i]!.text);
+      if (m) return m[1]!;
+    }
+    return null;
+  }
+
+  /** The "Entering ... STATE" lines logged from index `from` on. */
+  stateLines(from = 0): string[] {
+    return this.lines.slice(from).map((l) => l.text).filter((t) => / Entering \w+ STATE/.test(t));
+  }
+
   log(): string {
     return this.lines.map((l) => l.text).join('\n');
   }

@@ -19,8 +19,7 @@ test('started together, the higher priority wins the election and holds the VIP;
     // for a moment; the protocol must then converge on r1.
     const r1 = v.start('r1', config('r1', [{ priority: 150, vips: [`${VIP}/24`], version: 3 }]));
     const r2 = v.start('r2', config('r2', [{ priority: 100, vips: [`${VIP}/24`], version: 3 }]));
-    const lastState = (p: typeof r1) => [...p.lines].reverse().map((l) => /Entering (\w+) STATE/.exec(l.text)?.[1]).find(Boolean);
-    await waitFor('r1 MASTER and r2 BACKUP', () => lastState(r1) === 'MASTER' && lastState(r2) === 'BACKUP', 10_000);
+    await waitFor('r1 MASTER and r2 BACKUP', () => r1.state() === 'MASTER' && r2.state() === 'BACKUP', 10_000);
     await v.waitVip('r1', VIP);
     await v.waitVip('r2', VIP, false);
     assert.equal(v.lab.tryExec('client', ['ping', '-c', '1', '-W', '2', VIP]).status, 0);
