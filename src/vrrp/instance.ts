@@ -126,8 +126,15 @@ export class Instance {
     return out;
   }
 
-  /** Sync group use: move with the group (reason 'syncGroup'). A no-op when already there or not running. */
-  syncTo(to: 'MASTER' | 'BACKUP' | 'FAULT', now: Millis): Action[] {
+  /**
+   * Sync group use: move with the group (reason 'syncGroup'). A no-op when
+   * already there or not running. `siblingYielded`: the group leaves MASTER
+   * because a member heard a better advert; a MASTER member with
+   * higher_prio_send_advert then sends its last advert too, as the sibling
+   * did, so that the peer's master for this VRID (which may have been cut
+   * off and never heard us) learns of the overlap and re-announces its VIPs.
+   */
+  syncTo(to: 'MASTER' | 'BACKUP' | 'FAULT', now: Millis, siblingYielded = false): Action[] {
     assert(now >= this.#lastNow, `${this.config.name}: time went backwards`);
     this.#lastNow = now;
     const out: Action[] = [];
@@ -137,6 +144,7 @@ export class Instance {
     const ownFaultBlocks = to !== 'FAULT' && this.ownFault;
     if (running && from !== to && !ownFaultBlocks && isListedTransition(from, to, 'syncGroup')) {
       if (to === 'MASTER') this.#wantsMaster = true;
+      if (from === 'MASTER' && to === 'BACKUP' && siblingYielded && this.config.higherPrioSendAdvert) this.#sendAdvert(now);
       this.#transition(to, 'syncGroup', now);
     }
     checkInstanceInvariants(this.config.name, this.#state, this.#timers, this.#priority, this.#isOwner(), now);

@@ -5,7 +5,9 @@
 //   is MASTER already: "prefer backup state to avoid thrashing".
 // - A member going to FAULT takes every member to FAULT; the group leaves
 //   FAULT only when no member has a fault of its own, and then all go BACKUP.
-// - A MASTER member going to BACKUP takes the other MASTERs to BACKUP.
+// - A MASTER member going to BACKUP takes the other MASTERs to BACKUP; when
+//   it yielded to a better advert, those with higher_prio_send_advert send a
+//   last advert first (keepalived 2.2.7 does not: see docs/design-notes.md).
 import type { Millis } from '../base/units.ts';
 import type { Action } from './types.ts';
 import type { Instance, SyncGate } from './instance.ts';
@@ -55,7 +57,7 @@ export class SyncGroup implements SyncGate {
     if (followers.length === 0) return out;
     out.push({ instance: source.config.name, action: { type: 'log', level: 'info', msg: `VRRP_Group(${this.name}) Syncing instances to ${target} state` } });
     for (const m of followers) {
-      for (const action of m.syncTo(target, now)) out.push({ instance: m.config.name, action });
+      for (const action of m.syncTo(target, now, t.reason === 'higherPriorityAdvert')) out.push({ instance: m.config.name, action });
     }
     return out;
   }

@@ -57,6 +57,22 @@ test('a MASTER member yielding to a better router takes the group to BACKUP', ()
   assert.ok(out.some((t) => t.instance === 'VI_1' && t.action.type === 'removeVips'));
 });
 
+test('higher_prio_send_advert: members the group takes out of MASTER after a yield send their last advert too', () => {
+  const sends = (out: TaggedAction[], name: string) => out.filter((t) => t.instance === name && t.action.type === 'send').length;
+  const peer = makeConfig({ ...vi2, name: 'PEER', primaryAddress: '10.0.1.2' });
+  for (const hpsa of [true, false]) {
+    const r = new Router([{ ...vi1, priority: 255, initialState: 'MASTER', higherPrioSendAdvert: hpsa }, { ...vi2, priority: 255, initialState: 'MASTER' }], group);
+    r.start(millis(0));
+    const out = r.receive('eth1', 4, advertOf(peer, 255), '10.0.1.2', millis(10));
+    assert.deepEqual(transitions(out), ['VI_2:MASTER>BACKUP:higherPriorityAdvert', 'VI_1:MASTER>BACKUP:syncGroup']);
+    // VI_1's advert goes out before its transition, while it is still MASTER.
+    const sendAt = out.findIndex((t) => t.instance === 'VI_1' && t.action.type === 'send');
+    const leaveAt = out.findIndex((t) => t.instance === 'VI_1' && t.action.type === 'transition');
+    assert.equal(sends(out, 'VI_1'), hpsa ? 1 : 0, `higher_prio_send_advert ${hpsa}`);
+    if (hpsa) assert.ok(sendAt < leaveAt);
+  }
+});
+
 test('without a sync group, members move independently', () => {
   const r = new Router([vi1, vi2], []);
   r.start(millis(0));
