@@ -10,6 +10,7 @@ import { addRoute, removeRoute, addRule, removeRule, parseRoute, parseRule } fro
 import type { Announcer } from '../net/announcer.ts';
 import { buildGarp } from '../net/arp.ts';
 import { buildUnsolicitedNa } from '../net/ndisc.ts';
+import { ipv6Forwarding } from '../net/ipv6-forwarding.ts';
 import { centis } from '../base/units.ts';
 import type { Rtnl } from '../net/netlink.ts';
 import type { VrrpSocket } from '../net/vrrp-socket.ts';
@@ -169,7 +170,7 @@ export class InstanceIo implements InstanceEffects {
     }, { src, dst: this.#inst.mcastGroup });
     const mac = new Uint8Array([2, 0, 0, 0, 0, 1]);
     for (const { spec } of this.#vips) {
-      if (spec.family === 4) buildGarp(mac, spec.address); else buildUnsolicitedNa({ mac, target: spec.address, router: false });
+      if (spec.family === 4) buildGarp(mac, spec.address); else buildUnsolicitedNa({ mac, target: spec.address, router: ipv6Forwarding(spec.dev) });
     }
     const first = this.#vips[0];
     if (first) await removeVip(this.#deps.rtnl, first.spec, this.#deps.linkIndex(first.spec.dev)).catch(() => undefined);
@@ -185,7 +186,8 @@ export class InstanceIo implements InstanceEffects {
       const link = this.#deps.linkInfo(dev);
       if (!link) continue;
       this.#deps.log.info(`(${this.#inst.core.name}) Sending/queueing gratuitous ARPs on ${dev} for ${vips.join(', ')}`);
-      sends.push(this.#deps.announcer.announce({ ifindex: link.index, ifname: dev, mac: macBytes(link.mac), vips, router: false }, count));
+      const router = vips.some((a) => a.includes(':')) && ipv6Forwarding(dev);
+      sends.push(this.#deps.announcer.announce({ ifindex: link.index, ifname: dev, mac: macBytes(link.mac), vips, router }, count));
     }
     await Promise.all(sends);
   }

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { createVrrpLab } from '../lib/vrrp-lab.ts';
 import { waitFor } from '../lib/lab.ts';
 import { config } from '../lib/conf.ts';
@@ -29,10 +30,18 @@ test('unicast: peers elect and fail over without multicast', async () => {
   }
 });
 
-test('IPv6 (VRRPv3): the master holds the IPv6 VIP; failover moves it and the client\'s neighbour entry', async () => {
+test('IPv6 (VRRPv3): the master holds the IPv6 VIP; failover moves it and the client\'s neighbour entry; NA R flag = forwarding', async () => {
   const v = createVrrpLab('v6', 2, 82);
+  const pcap = `/tmp/vk${process.pid}-v6na.pcap`;
   try {
     const vip = 'fd00:82::100';
+    // r1 forwards IPv6 and r2 does not: the Router flag of each one's NAs
+    // must follow (a host using the VIP as its gateway drops it on R=0).
+    v.lab.exec('r1', ['sysctl', '-q', '-w', 'net.ipv6.conf.eth0.forwarding=1']);
+    const cap = v.lab.spawn('client', ['tcpdump', '-n', '-U', '-i', 'eth0', '-w', pcap, 'icmp6 and ip6[40] == 136']);
+    let capErr = '';
+    cap.stderr?.on('data', (b: Buffer) => { capErr += b.toString(); });
+    await waitFor('tcpdump to listen', () => /listening on/.test(capErr), 10_000);
     const { r1, r2 } = await v.startPair(vip);
     assert.equal(v.lab.tryExec('client', ['ping', '-6', '-c', '1', '-W', '2', vip]).status, 0);
     assert.equal(v.clientNeighMac(vip), v.mac('r1'));
@@ -40,8 +49,18 @@ test('IPv6 (VRRPv3): the master holds the IPv6 VIP; failover moves it and the cl
     await r2.waitForLine(MASTER, 5000);
     await v.waitVip('r2', vip);
     await v.waitClientNeigh(vip, v.mac('r2')); // moved by the unsolicited NA
+    const nas = () => execFileSync('tshark', ['-r', pcap, '-Y', `icmpv6.nd.na.target_address == ${vip}`, '-T', 'fields', '-E', 'separator=,',
+      '-e', 'eth.src', '-e', 'icmpv6.nd.na.flag.r', '-e', 'icmpv6.nd.na.flag.o'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    await waitFor('an NA from each router in the capture', () => {
+      const seen = nas();
+      return seen.some((l) => l.startsWith(v.mac('r1'))) && seen.some((l) => l.startsWith(v.mac('r2')));
+    }, 5000, 100);
+    cap.kill('SIGINT');
+    const flags = new Set(nas());
+    assert.deepEqual([...flags].sort(), [`${v.mac('r1')},1,1`, `${v.mac('r2')},0,1`].sort(), 'R follows each router\'s forwarding sysctl; O always set');
   } finally {
     v.cleanup();
+    rmSync(pcap, { force: true });
   }
 });
 
