@@ -23,6 +23,7 @@ import { Notifications } from './notifications.ts';
 import { SocketTable } from './sockets.ts';
 import { Trackers } from './trackers.ts';
 import { DropLog } from './drop-log.ts';
+import { ReceiveRoutes } from './receive-route.ts';
 
 export interface DaemonOptions {
   readonly config: Config;
@@ -49,6 +50,7 @@ export class Daemon {
   #notifications!: Notifications;
   #trackers!: Trackers;
   #sockets!: SocketTable;
+  #routes!: ReceiveRoutes;
   #loopDelay: IntervalHistogram | null = null;
   readonly #drops: DropLog;
   readonly #limiter = new Limiter(16, 256);
@@ -90,6 +92,7 @@ export class Daemon {
     await this.#removeStaleVips();
     await this.#assemble();
     this.#router = new Router([...this.#instances.values()].map((a) => a.core), assembleSyncGroups(config));
+    this.#routes = new ReceiveRoutes(this.#instances.values());
     this.#notifications = new Notifications(config, this.#log, this.#limiter);
     this.#executor = new Executor({
       log: this.#log,
@@ -288,16 +291,16 @@ export class Daemon {
       this.#drops.record(ifname, decoded.reason, p.src, decoded.detail ?? '');
       return;
     }
-    // Adverts arrive on the base interface; an instance with use_vmac is routed by its VMAC name.
-    const target = this.#routeName(ifname, p.family, decoded.advert.vrid);
-    this.#run(this.#router.receive(target, p.family, decoded.advert, p.src, this.#o.clock.now()));
-  }
-
-  #routeName(ifname: string, family: 4 | 6, vrid: number): string {
-    for (const a of this.#instances.values()) {
-      if (a.baseIfname === ifname && a.family === family && a.core.vrid === vrid) return a.ifname;
+    const vrid = decoded.advert.vrid;
+    if (!p.multicast) {
+      const ttl = this.#routes.checkTtl(ifname, p.family, vrid, p.src, p.ttl);
+      if (!ttl.ok) {
+        this.#drops.record(ifname, 'unicastTtlOutOfRange', p.src, ttl.detail);
+        return;
+      }
     }
-    return ifname;
+    const target = this.#routes.target(ifname, p.family, vrid);
+    this.#run(this.#router.receive(target, p.family, decoded.advert, p.src, this.#o.clock.now()));
   }
 
   #run(actions: readonly TaggedAction[]): void {

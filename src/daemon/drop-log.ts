@@ -10,6 +10,7 @@ const WORDS: Record<string, (src: string, detail: string) => string> = {
   authMismatch: () => 'received an invalid passwd!',
   authTypeMismatch: (_s, d) => `received an unexpected auth type${d ? ` (${d})` : ''}`,
   ttlNot255: (s, d) => `invalid TTL/HL from ${s}: ${d}, expected 255`,
+  unicastTtlOutOfRange: (s, d) => `invalid TTL/HL from ${s}: ${d}`,
   versionMismatch: (s) => `wrong version in advert from ${s}`,
   intervalMismatch: (s) => `advertisement interval mismatch with ${s}`,
   addressListMismatch: (s) => `ip address associated with VRID not present in MASTER advert from ${s}`,
