@@ -27,6 +27,7 @@ interface Mode {
 
 const MODES: Mode[] = [
   { name: 'v2 auth PASS', advertMs: 1000, subnet: 91, vip: '10.91.0.100', opts: () => ({ version: 2, advertInt: '1', authPass: 'secret12' }) },
+  { name: 'v2 no auth', advertMs: 1000, subnet: 90, vip: '10.90.0.100', opts: () => ({ version: 2, advertInt: '1' }) },
   { name: 'v3 IPv4', advertMs: 100, subnet: 92, vip: '10.92.0.100', opts: () => ({ version: 3, advertInt: '0.1' }) },
   { name: 'v3 IPv6', advertMs: 100, subnet: 93, vip: 'fd00:93::100', opts: () => ({ version: 3, advertInt: '0.1' }) },
   { name: 'v3 unicast', advertMs: 100, subnet: 94, vip: '10.94.0.100', opts: (self, peer) => ({ version: 3, advertInt: '0.1', unicastSrc: `10.94.0.${self}`, unicastPeers: [`10.94.0.${peer}`] }) },
@@ -123,21 +124,31 @@ for (const mode of MODES) {
   }
 }
 
-test('interop: a mismatched password is rejected on both sides (each stays MASTER alone)', { skip: !HAVE_KEEPALIVED && 'keepalived is not installed' }, async () => {
-  const v = createVrrpLab('iopw', 2, 95);
-  try {
-    const base = { version: 2 as const, advertInt: '1', vips: ['10.95.0.100/24'] };
-    const ours = v.start('r1', config('r1', [{ ...base, priority: 150, authPass: 'right111' }]), 'vipkeeper');
-    const theirs = v.start('r2', config('r2', [{ ...base, priority: 100, authPass: 'wrong222' }]), 'keepalived');
-    await ours.waitForLine(MASTER, 15_000);
-    // keepalived never hears a valid advert, so it becomes MASTER too after Master_Down_Interval.
-    await theirs.waitForLine(MASTER, 15_000);
-    // Both say it in keepalived's words.
-    await ours.waitForLine(/\(VI_1\) received an invalid passwd!/, 10_000);
-    await theirs.waitForLine(/\(VI_1\) received an invalid passwd!/, 10_000);
-    assert.equal(ours.lines.some((l) => BACKUP.test(l.text) && ours.lines.indexOf(l) > ours.lines.findIndex((x) => MASTER.test(x.text))), false,
-      'vipkeeper must not yield to an advert with the wrong password');
-  } finally {
-    v.cleanup();
-  }
-});
+// Each direction: the lower-priority side must not yield to adverts it
+// rejects, so it too becomes MASTER and holds the VIP (a split brain that a
+// wrong password is meant to cause, visibly, rather than a silent yield).
+for (const lowerProg of ['vipkeeper', 'keepalived'] as Program[]) {
+  const higherProg: Program = lowerProg === 'vipkeeper' ? 'keepalived' : 'vipkeeper';
+  test(`interop: a mismatched password is rejected on both sides (${lowerProg} lower: both MASTER with the VIP)`, { skip: !HAVE_KEEPALIVED && 'keepalived is not installed' }, async () => {
+    const v = createVrrpLab(`iopw${lowerProg[0]}`, 2, lowerProg === 'vipkeeper' ? 95 : 96);
+    const vip = `10.${lowerProg === 'vipkeeper' ? 95 : 96}.0.100`;
+    try {
+      const base = { version: 2 as const, advertInt: '1', vips: [`${vip}/24`] };
+      const hi = v.start('r1', config('r1', [{ ...base, priority: 150, authPass: 'right111' }]), higherProg);
+      const lo = v.start('r2', config('r2', [{ ...base, priority: 100, authPass: 'wrong222' }]), lowerProg);
+      // Both say it in keepalived's words.
+      await hi.waitForLine(/\(VI_1\) received an invalid passwd!/, 15_000);
+      await lo.waitForLine(/\(VI_1\) received an invalid passwd!/, 15_000);
+      await waitFor('both MASTER', () => hi.state() === 'MASTER' && lo.state() === 'MASTER', 15_000);
+      await v.waitVip('r1', vip);
+      await v.waitVip('r2', vip);
+      // And they stay so: nobody yields to an advert it rejected.
+      const [h0, l0] = [hi.lines.length, lo.lines.length];
+      await sleep(3000);
+      assert.deepEqual([...hi.stateLines(h0), ...lo.stateLines(l0)], [], 'no state change: a rejected advert never makes anyone yield');
+      assert.equal(v.hasVip('r1', vip) && v.hasVip('r2', vip), true);
+    } finally {
+      v.cleanup();
+    }
+  });
+}
