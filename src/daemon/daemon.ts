@@ -55,6 +55,7 @@ export class Daemon {
   readonly #drops: DropLog;
   readonly #limiter = new Limiter(16, 256);
   #stopping = false;
+  #endStartupDelay: (() => void) | null = null;
   #sourcesRefresh: Promise<void> | null = null;
   #sourcesAgain = false;
 
@@ -118,6 +119,18 @@ export class Daemon {
     });
     this.#loopDelay = monitorEventLoopDelay({ resolution: 10 });
     this.#loopDelay.enable();
+
+    const delayMs = config.global.vrrpStartupDelayMs;
+    if (delayMs > 0) {
+      // keepalived's vrrp_startup_delay: no VRRP until the delay is over
+      // (boot-time links that pass traffic, then pause). Cut short by stop.
+      this.#log.info(`Delaying startup for ${delayMs / 1000} seconds`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, delayMs);
+        this.#endStartupDelay = () => { clearTimeout(t); resolve(); };
+      });
+      this.#endStartupDelay = null;
+    }
 
     this.#openSockets();
     // Interface and tracker states first, so an instance starts straight in
@@ -333,6 +346,11 @@ export class Daemon {
 
   /** Graceful stop: priority-0 adverts, VIPs released (unless -V), everything closed. */
   /** Things keepalived does that this build parses but does not do: said once, at start. */
+  /** A stop asked for during vrrp_startup_delay ends the delay now (start() then returns, and the stop runs). */
+  cutStartupDelay(): void {
+    this.#endStartupDelay?.();
+  }
+
   #warnUnsupported(): void {
     const c = this.#o.config;
     if (c.staticAddresses.length + c.staticRoutes.length + c.staticRules.length > 0) {

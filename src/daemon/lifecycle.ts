@@ -54,6 +54,9 @@ export async function runDaemon(options: CliOptions): Promise<number> {
   log.info(`Opening file '${options.configFile}'.`);
 
   const daemon = new Daemon({ config: checked.config, log, clock: monotonicClock, releaseOnStop: !options.dontReleaseVrrp });
+  // A stop signal stays queued until start-up is over; during a
+  // vrrp_startup_delay that could be long, so it also cuts the delay short.
+  signals.onQueuedStop(() => daemon.cutStartupDelay());
   try {
     await daemon.start();
   } catch (err) {
@@ -109,10 +112,20 @@ const HANDLED: readonly Handled[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1', '
 class SignalRouter {
   readonly #queued: Handled[] = [];
   #handlers: Partial<Record<Handled, () => void>> | null = null;
+  #onQueuedStop: (() => void) | null = null;
   readonly #listener = (sig: Handled) => {
-    if (this.#handlers) this.#handlers[sig]?.();
-    else if (this.#queued.length < 16) this.#queued.push(sig);
+    if (this.#handlers) {
+      this.#handlers[sig]?.();
+      return;
+    }
+    if (this.#queued.length < 16) this.#queued.push(sig);
+    if (sig === 'SIGTERM' || sig === 'SIGINT') this.#onQueuedStop?.();
   };
+
+  /** Called when SIGTERM/SIGINT arrives before routing starts (it is queued as well). */
+  onQueuedStop(fn: () => void): void {
+    this.#onQueuedStop = fn;
+  }
 
   constructor() {
     for (const s of HANDLED) process.on(s, this.#listener);
