@@ -31,13 +31,20 @@ test('HAProxy pair: the check fails, 100 - 10 = 90 < 95, the peer preempts; the 
     await r1.waitForLine(MASTER);
     await v.waitVip('r1', vip);
     const r2 = v.start('r2', conf(95, false));
-    await r2.waitForLine(BACKUP);
+    // The "(init)" BACKUP line only says r2 runs; holding past its
+    // Master_Down_Interval (0.36 s) with no state change shows it hears r1.
+    await waitFor('r2 started', () => r2.state() === 'BACKUP', 10_000);
+    const r2init = r2.lines.length;
+    await new Promise((r) => setTimeout(r, 600));
+    assert.deepEqual(r2.stateLines(r2init), [], 'r2 stays BACKUP while r1 is healthy');
+    const r1mark = r1.lines.length;
+    const r2mark = r2.lines.length;
     rmSync(healthy);
-    await r1.waitForLine(/VRRP_Script\(chk_haproxy\) failed/, 5000);
-    await r1.waitForLine(/Changing effective priority from 100 to 90/, 5000);
-    await r2.waitForLine(MASTER, 5000);
+    await r1.waitForLine(/VRRP_Script\(chk_haproxy\) failed/, 5000, r1mark);
+    await r1.waitForLine(/Changing effective priority from 100 to 90/, 5000, r1mark);
+    await r2.waitForLine(MASTER, 5000, r2mark);
     await v.waitVip('r2', vip);
-    await r1.waitForLine(BACKUP, 5000, r1.lines.findIndex((l) => MASTER.test(l.text)) + 1);
+    await r1.waitForLine(BACKUP, 5000, r1mark);
     await v.waitVip('r1', vip, false);
     const mark = r1.lines.length;
     writeFileSync(healthy, '');
