@@ -73,6 +73,12 @@ export class SimNode {
   lastLocalNow = -Infinity;
   /** Global time of the last advert this node sent, per instance name. */
   readonly lastSentMs = new Map<string, number>();
+  /**
+   * Builds the core at every start. Always the production Router, except in
+   * the checker self-tests, which swap in a deliberately broken one (a
+   * subclass, or one built from configs the checker does not see).
+   */
+  makeRouter: (configs: readonly InstanceConfig[], groups: readonly SyncGroupConfig[]) => Router = (c, g) => new Router(c, g);
   readonly #byName = new Map<string, InstanceConfig>();
   readonly #env: NodeEnv;
 
@@ -131,7 +137,7 @@ export class SimNode {
   }
 
   start(): void {
-    this.router = new Router(this.configs, this.groups);
+    this.router = this.makeRouter(this.configs, this.groups);
     this.status = 'running';
     this.notified.clear();
     this.trackerReported.clear();

@@ -1,0 +1,50 @@
+// Deliberately broken cores for the checker's self-tests: the production
+// Router, subclassed or built from configs the checker never sees, so that
+// one rule is broken while every other invariant still holds. Install one on
+// a node with `breakNode` before the node starts.
+import { millis, type Millis } from '../../src/base/units.ts';
+import type { Family } from '../../src/base/ip.ts';
+import type { Advert } from '../../src/vrrp/advert.ts';
+import { Router, type SyncGroupConfig, type TaggedAction } from '../../src/vrrp/router.ts';
+import type { InstanceConfig } from '../../src/vrrp/types.ts';
+import type { SimNode } from './node.ts';
+
+type RouterFactory = (configs: readonly InstanceConfig[], groups: readonly SyncGroupConfig[]) => Router;
+
+export function breakNode(node: SimNode, make: RouterFactory): void {
+  node.makeRouter = make;
+}
+
+/**
+ * A daemon whose one timer wakes lateMs after the core's next deadline: every
+ * takeover comes lateMs late. The core itself is right, so the step checks
+ * (timer slots, Master_Down within bounds) all pass; only timing can tell.
+ */
+export class WakesLateRouter extends Router {
+  readonly #lateMs: number;
+
+  constructor(configs: readonly InstanceConfig[], groups: readonly SyncGroupConfig[], lateMs: number) {
+    super(configs, groups);
+    this.#lateMs = lateMs;
+  }
+
+  override nextDeadline(): Millis | null {
+    const d = super.nextDeadline();
+    return d === null ? null : millis(d + this.#lateMs);
+  }
+}
+
+/** A core that never hears priority 0: after a graceful stop it waits out Master_Down_Interval. */
+export class DeafToPriorityZeroRouter extends Router {
+  override receive(ifname: string, family: Family, advert: Advert, src: string, now: Millis): TaggedAction[] {
+    if (advert.priority === 0) return [];
+    return super.receive(ifname, family, advert, src, now);
+  }
+}
+
+/** A core that counts Master_Down_Interval over `adverts` intervals instead of the configured 3. */
+export const masterDownOver = (adverts: number): RouterFactory => (configs, groups) =>
+  new Router(configs.map((c) => ({ ...c, downTimerAdverts: adverts })), groups);
+
+/** A core that ignores its sync groups: members move on their own timers and adverts. */
+export const withoutSyncGroups: RouterFactory = (configs) => new Router(configs, []);
