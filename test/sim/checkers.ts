@@ -7,22 +7,11 @@ import type { TaggedAction } from '../../src/vrrp/router.ts';
 import type { World, WorldObserver } from './world.ts';
 import type { SimNode } from './node.ts';
 import { components } from './lan.ts';
-import { expectedPriority, globalSpan, isLegitMaster, masterDownMs, skewMs } from './expect.ts';
+import { expectedPriority, globalSpan, isLegitMaster, masterDownMs } from './expect.ts';
+import { firstDeadline, SLACK_MS, takeoverWindow, waitsOf, type Takeover } from './takeover-window.ts';
 import { checkStep } from './step-checks.ts';
 import { EarlyTakeoverCheck } from './early-check.ts';
 import { MasterRxCheck } from './rx-check.ts';
-
-/** Rounding slack for ms/cs conversions in the timing bounds. */
-const SLACK_MS = 12;
-
-interface Takeover {
-  readonly vrid: number;
-  readonly kind: 'crash' | 'stop';
-  readonly leftMs: number; // crash: the old master's last advert; stop: the priority-0 advert
-  readonly masterIntervalMs: number; // what a v3 backup learned from the leaving master
-  readonly lastRegularMs: number | undefined; // stop + reordering: an advert that may land after the priority 0
-  readonly candidates: ReadonlySet<number>;
-}
 
 export class Checker implements WorldObserver {
   readonly #world: World;
@@ -32,7 +21,7 @@ export class Checker implements WorldObserver {
   #takeovers: Takeover[] = [];
   readonly early = new EarlyTakeoverCheck();
   readonly masterRx = new MasterRxCheck();
-  readonly counts = { settles: 0, settleSkipped: 0, arpChecks: 0, takeoverChecks: 0, steps: 0 };
+  readonly counts = { settles: 0, settleSkipped: 0, arpChecks: 0, takeoverChecks: 0, rivalChecks: 0, steps: 0 };
 
   constructor(world: World) {
     this.#world = world;
@@ -222,36 +211,25 @@ export class Checker implements WorldObserver {
 
   /**
    * After a converged master crashed or stopped: the first takeover is neither
-   * early nor late. A sync group moves when its last member's timer runs out
-   * (keepalived's vrrp_sync_can_goto_master), so its bound is the latest member's.
+   * early nor late for the router that makes it (takeover-window.ts), and no
+   * later than any other backup's own deadline.
    */
   #checkTakeover(node: SimNode, cfg: InstanceConfig, reason: string, fail: (m: string) => never): void {
-    const group = node.groups.find((g) => g.members.includes(cfg.name));
-    const members = group ? group.members.map((m) => node.config(m)) : [cfg];
-    const mine = this.#takeovers.filter((t) => members.some((m) => m.vrid === t.vrid));
+    const { members, mine } = waitsOf(node, cfg.vrid, this.#takeovers);
     if (mine.length === 0) return;
+    const lan = this.#world.lan;
+    const other = firstDeadline(this.#world.nodes, node, cfg.vrid, this.#takeovers, lan);
     this.#takeovers = this.#takeovers.filter((t) => !mine.includes(t));
     if (!mine.every((t) => t.candidates.has(node.id))) return;
     this.counts.takeoverChecks++;
-    const lan = this.#world.lan;
-    let earliest = -Infinity;
-    let latest = -Infinity;
-    let waits = '';
-    for (const t of mine) {
-      const m = members.find((c) => c.vrid === t.vrid)!;
-      const prio = expectedPriority(m, node.trackerReported).priority;
-      const learnedMs = m.version === 3 ? t.masterIntervalMs : m.advertIntervalMs;
-      const waitLocalMs = t.kind === 'crash' ? masterDownMs(m, prio, learnedMs) : skewMs(m, prio, learnedMs);
-      const span = globalSpan(waitLocalMs);
-      earliest = Math.max(earliest, t.leftMs + lan.minDelayMs() + span.min - SLACK_MS);
-      latest = Math.max(latest, t.leftMs + lan.maxDelayMs() + span.max + SLACK_MS);
-      if (t.lastRegularMs !== undefined) {
-        latest = Math.max(latest, t.lastRegularMs + lan.maxDelayMs() + globalSpan(masterDownMs(m, prio, learnedMs)).max + SLACK_MS);
-      }
-      waits += ` ${m.name}: ${t.kind === 'crash' ? 'last advert' : 'priority 0'} at ${t.leftMs}ms + ${t.kind === 'crash' ? 'Master_Down_Interval' : 'Skew_Time'} ${waitLocalMs.toFixed(1)}ms;`;
-    }
+    const { earliest, latest, waits } = takeoverWindow(node, members, mine, lan);
     const now = this.#world.now;
     if (now < earliest) fail(`${cfg.name} took over at ${now}ms (${reason}), sooner than the protocol allows:${waits} earliest ${earliest.toFixed(0)}ms`);
     if (now > latest) fail(`${cfg.name} took over at ${now}ms (${reason}), later than bound:${waits} + one delay = ${latest.toFixed(0)}ms`);
+    if (other === null) return;
+    this.counts.rivalChecks++;
+    if (now > other.latest) {
+      fail(`${cfg.name} took over at ${now}ms (${reason}), later than ${other.node} must have:${other.waits} + one delay = ${other.latest.toFixed(0)}ms`);
+    }
   }
 }

@@ -9,6 +9,7 @@ export interface SwarmTotals {
   seeds: number;
   settles: number;
   takeovers: number;
+  rivalChecks: number;
   earlyChecks: number;
   arpChecks: number;
   routerHours: number;
@@ -16,7 +17,7 @@ export interface SwarmTotals {
 }
 
 export function swarmRange(first: number, last: number, chunk = 100): SwarmTotals {
-  const totals: SwarmTotals = { seeds: 0, settles: 0, takeovers: 0, earlyChecks: 0, arpChecks: 0, routerHours: 0, faults: new Map() };
+  const totals: SwarmTotals = { seeds: 0, settles: 0, takeovers: 0, rivalChecks: 0, earlyChecks: 0, arpChecks: 0, routerHours: 0, faults: new Map() };
   for (let lo = first; lo <= last; lo += chunk) {
     const hi = Math.min(last, lo + chunk - 1);
     it(`seeds ${lo}..${hi}`, () => {
@@ -26,6 +27,7 @@ export function swarmRange(first: number, last: number, chunk = 100): SwarmTotal
         totals.seeds++;
         totals.settles += r.checker.counts.settles;
         totals.takeovers += r.checker.counts.takeoverChecks;
+        totals.rivalChecks += r.checker.counts.rivalChecks;
         totals.arpChecks += r.checker.counts.arpChecks;
         totals.earlyChecks += r.checker.early.checked;
         totals.routerHours += r.routerMs / 3_600_000;
@@ -47,6 +49,8 @@ export function assertCoverage(t: SwarmTotals): void {
     assert.ok(t.seeds > 0);
     assert.ok(t.settles >= t.seeds * 2, `settle checks: ${t.settles}`);
     assert.ok(t.takeovers >= t.seeds / 5, `timed takeovers: ${t.takeovers}`);
+    // Measured 130 (seeds 1..1000) and 203 (1001..2000): first takeovers also held to another backup's deadline.
+    assert.ok(t.rivalChecks >= t.seeds / 20, `takeovers checked against another backup's deadline: ${t.rivalChecks}`);
     assert.ok(t.arpChecks >= t.seeds / 5, `ARP checks: ${t.arpChecks}`);
     assert.ok(t.earlyChecks >= t.seeds * 2, `takeovers checked against their earliest legal time: ${t.earlyChecks}`);
     for (const k of ['partition', 'heal', 'paths', 'crash', 'start', 'stop', 'stall', 'tracker', 'link', 'clog', 'unclog', 'block']) {

@@ -48,7 +48,7 @@ for (const seed of seeds) {
   routerMs += r.routerMs;
   if (values.summary || seeds.length === 1) {
     const c = r.checker.counts;
-    console.log(`seed ${seed}: ${r.ok ? 'ok' : 'FAILED'}  ${r.world.nodes.length} routers, ${(r.simulatedMs / 1000).toFixed(1)}s simulated, ${r.world.stats.events} events, settles ${c.settles} (skipped ${c.settleSkipped}), takeovers timed ${c.takeoverChecks} (early-checked ${r.checker.early.checked}), arp checks ${c.arpChecks}`);
+    console.log(`seed ${seed}: ${r.ok ? 'ok' : 'FAILED'}  ${r.world.nodes.length} routers, ${(r.simulatedMs / 1000).toFixed(1)}s simulated, ${r.world.stats.events} events, settles ${c.settles} (skipped ${c.settleSkipped}), takeovers timed ${c.takeoverChecks} (against another backup ${c.rivalChecks}, early-checked ${r.checker.early.checked}), arp checks ${c.arpChecks}`);
   }
   if (!r.ok) {
     failed++;
