@@ -61,6 +61,7 @@ describe('late takeover after a crash', () => {
     const s = world([150, 100, 50], 'crash').runUntil(END_MS);
     assert.deepEqual(s.masters(5), ['r2']);
     assert.equal(s.checker.counts.takeoverChecks, 1);
+    assert.equal(s.checker.counts.rivalChecks, 1, 'r2 was also held to r3\'s deadline');
   });
 
   it('three routers: the best backup is 300 ms late, so the worst one takes over first (on its own time)', () => {
@@ -88,6 +89,12 @@ describe('late takeover after a graceful stop', () => {
   it('a timer driver that wakes 100 ms late', () => {
     const s = world([150, 100], 'stop', (n) => breakNode(n, (c, g) => new WakesLateRouter(c, g, 100)));
     assert.match(failure(s), /later than bound: VI_5: priority 0 at 20000ms/);
+  });
+
+  it('control, three routers: r2 takes over within its Skew_Time', () => {
+    const s = world([150, 100, 50], 'stop').runUntil(END_MS);
+    assert.deepEqual(s.masters(5), ['r2']);
+    assert.deepEqual([s.checker.counts.takeoverChecks, s.checker.counts.rivalChecks], [1, 1]);
   });
 
   it('three routers: the best backup ignores priority 0, so the worst one takes over first', () => {
