@@ -98,10 +98,10 @@ export function bursts(timesUs: readonly number[], gapUs: number): number[][] {
 }
 
 /** Source address and priority of a VRRP advert over IPv4 in an Ethernet frame, or null. */
-export function vrrpAdvert(frame: Uint8Array): { src: string; dst: string; priority: number } | null {
+export function vrrpAdvert(frame: Uint8Array): { src: string; dst: string; priority: number; addrCount: number } | null {
   if (ipv4Proto(frame) !== 112) return null;
   const ihl = (frame[14]! & 0x0f) * 4;
   const vrrp = 14 + ihl;
   if (frame.length < vrrp + 8) return null;
-  return { ...ipv4Addrs(frame), priority: frame[vrrp + 2]! };
+  return { ...ipv4Addrs(frame), priority: frame[vrrp + 2]!, addrCount: frame[vrrp + 3]! };
 }
