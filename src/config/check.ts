@@ -30,7 +30,14 @@ function readingOrder(lines: readonly Line[]): (w: { file: string; line: number 
     for (const l of lines) maxLine.set(l.pos.file, Math.max(maxLine.get(l.pos.file) ?? 0, l.pos.line));
     const m = new Map<string, Int32Array>();
     for (const [file, max] of maxLine) m.set(file, new Int32Array(max + 1).fill(-1));
-    lines.forEach((l, n) => { const a = m.get(l.pos.file)!; if (a[l.pos.line] === -1) a[l.pos.line] = n; });
+    // Lines of one file come in runs: look its table up once per run, not once per line.
+    let file = '';
+    let a: Int32Array = new Int32Array(0);
+    for (let n = 0; n < lines.length; n++) {
+      const pos = lines[n]!.pos;
+      if (pos.file !== file) { file = pos.file; a = m.get(file)!; }
+      if (a[pos.line] === -1) a[pos.line] = n;
+    }
     return m;
   };
   return (w) => (byFile ??= build()).get(w.file)?.[w.line] ?? -1;

@@ -106,6 +106,19 @@ function srcIp(field: 'unicastSrcIp' | 'mcastSrcIp' | 'mcastDstIp') {
   };
 }
 
+/** Bytes of `s` in UTF-8 as TextEncoder counts them (a lone surrogate becomes U+FFFD, 3 bytes). */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n += 4; i++; }
+    else n += 3;
+  }
+  return n;
+}
+
 const AUTH_SECTION: Section<InstanceDraft> = {
   name: 'authentication',
   keywords: {
@@ -120,7 +133,7 @@ const AUTH_SECTION: Section<InstanceDraft> = {
       const a = arg(node, 0, sink);
       if (!a) return;
       // keepalived uses only the first 8 bytes, silently.
-      if (new TextEncoder().encode(a.text).length > 8) sink.note(a.pos, `(${d.name}) auth_pass is longer than 8 characters; only the first 8 are used`);
+      if (utf8Length(a.text) > 8) sink.note(a.pos, `(${d.name}) auth_pass is longer than 8 characters; only the first 8 are used`);
       d.authPass = a.text.slice(0, 8);
     },
   },

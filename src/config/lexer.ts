@@ -23,7 +23,6 @@ const SPECIAL_RE = /[#!"'\\]/;
 
 /** Strips the comment and finds a trailing continuation; returns null text for blank lines. */
 function stripLine(raw: string): { text: string; continued: boolean; unterminatedQuote: boolean } {
-  if (!SPECIAL_RE.test(raw)) return { text: raw.trim(), continued: false, unterminatedQuote: false };
   let out = '';
   let quote: string | null = null;
   let continued = false;
@@ -49,15 +48,37 @@ function stripLine(raw: string): { text: string; continued: boolean; unterminate
   return { text: out.trim(), continued, unterminatedQuote: quote !== null };
 }
 
+/** Width of the leading whitespace, as `s.length - s.trimStart().length` (without building the trimmed copy). */
+export function leadingBlanks(s: string): number {
+  let i = 0;
+  while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+  const c = s.charCodeAt(i);
+  // trimStart also strips \n\v\f\r and Unicode blanks: rare, so let it decide those.
+  if (i < s.length && (c < 33 || c > 127)) return s.length - s.trimStart().length;
+  return i;
+}
+
 /** Splits a file into logical lines (blank and comment-only lines dropped). */
 export function splitLines(source: string, file: string, sink: DiagnosticSink): LogicalLine[] {
   const out: LogicalLine[] = [];
-  const physical = source.split(/\r?\n/);
-  for (let i = 0; i < physical.length; i++) {
-    const raw = physical[i]!;
+  // The same pieces as source.split(/\r?\n/), without the array of every physical line.
+  let lineNo = 0;
+  for (let start = 0; start <= source.length; ) {
+    let end = source.indexOf('\n', start);
+    if (end < 0) end = source.length;
+    const stop = end > start && source.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    const raw = source.slice(start, stop);
+    start = end + 1;
+    lineNo++;
+    if (!SPECIAL_RE.test(raw)) {
+      // Common case: no comment, quote or continuation (and no result object to allocate).
+      const text = raw.trim();
+      // text[0] is the first non-blank character of raw, so its first index there is the indent.
+      if (text !== '') out.push({ text, pos: { file, line: lineNo, col: raw.indexOf(text[0]!) + 1 }, continued: false });
+      continue;
+    }
     const { text, continued, unterminatedQuote } = stripLine(raw);
-    const lead = raw.length - raw.trimStart().length;
-    const pos = { file, line: i + 1, col: lead + 1 };
+    const pos = { file, line: lineNo, col: leadingBlanks(raw) + 1 };
     if (unterminatedQuote) {
       sink.error(pos, `Unterminated quote '${text}' - line ignored`); // keepalived drops the line too
       continue;
@@ -68,7 +89,48 @@ export function splitLines(source: string, file: string, sink: DiagnosticSink): 
   return out;
 }
 
-const TOKEN_SPECIAL_RE = /[{}"'\\$]/;
+const TOKEN_SPECIAL_RE = /["'\\$]/;
+const BLANK_RE = /[ \t]/;
+
+/**
+ * Words of a line without quotes, backslashes or '$': split on single blanks
+ * natively (a word's column follows from the lengths before it), then braces
+ * split out of the few pieces that hold one. The array is allocated at its size.
+ */
+function plainWords(text: string, col0: number, place: (t: string, col: number, quoted: boolean) => PlacedWord): PlacedWord[] {
+  const pieces = text.indexOf('\t') < 0 ? text.split(' ') : text.split(BLANK_RE);
+  let count = 0;
+  for (const piece of pieces) {
+    if (piece.indexOf('{') >= 0 || piece.indexOf('}') >= 0) return bracedWords(pieces, col0, place);
+    if (piece !== '') count++;
+  }
+  const words = new Array<PlacedWord>(count);
+  let n = 0;
+  let at = 0;
+  for (const piece of pieces) {
+    if (piece !== '') words[n++] = place(piece, col0 + at, false);
+    at += piece.length + 1;
+  }
+  return words;
+}
+
+function bracedWords(pieces: readonly string[], col0: number, place: (t: string, col: number, quoted: boolean) => PlacedWord): PlacedWord[] {
+  const words: PlacedWord[] = [];
+  let at = 0;
+  for (const piece of pieces) {
+    let from = 0;
+    for (let k = 0; k < piece.length; k++) {
+      const c = piece.charCodeAt(k);
+      if (c !== 0x7b && c !== 0x7d) continue; // '{' '}'
+      if (k > from) words.push(place(piece.slice(from, k), col0 + at + from, false));
+      words.push(place(piece[k]!, col0 + at + k, false));
+      from = k + 1;
+    }
+    if (from < piece.length) words.push(place(from === 0 ? piece : piece.slice(from), col0 + at + from, false));
+    at += piece.length + 1;
+  }
+  return words.slice(); // a pushed array keeps room for 17: the copy is the size it holds
+}
 
 const ESCAPES: Record<string, string> = { a: '\x07', b: '\b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
 
@@ -87,25 +149,32 @@ function readEscape(s: string, i: number): [string, number] {
   return [c, 1];
 }
 
+/** A word with its file:line:col: the parser hands these out as a statement's arguments as they are. */
+export interface PlacedWord {
+  readonly text: string;
+  readonly pos: SourcePos;
+  readonly quoted: boolean;
+}
+
 /** Splits a logical line into words. `col0` is the column of text[0]. */
 export function tokenize(text: string, col0: number): Word[] {
-  const words: Word[] = [];
-  if (!TOKEN_SPECIAL_RE.test(text)) {
-    // Common case: plain words separated by blanks.
-    let start = -1;
-    for (let i = 0; i <= text.length; i++) {
-      const c = text.charCodeAt(i); // NaN past the end
-      const blank = c === 32 || c === 9 || i === text.length;
-      if (!blank && start < 0) start = i;
-      else if (blank && start >= 0) { words.push({ text: text.slice(start, i), col: col0 + start, quoted: false }); start = -1; }
-    }
-    return words;
-  }
+  return tokenizeAt(text, col0, { file: '', line: 0, col: col0 }).map((w) => ({ text: w.text, col: w.pos.col, quoted: w.quoted }));
+}
+
+/**
+ * tokenize() for a line at `at`: each word carries its SourcePos (`at` itself
+ * when the column is the same), so no later stage copies words to place them.
+ */
+export function tokenizeAt(text: string, col0: number, at: SourcePos): PlacedWord[] {
+  const place = (t: string, col: number, quoted: boolean): PlacedWord =>
+    ({ text: t, pos: col === at.col ? at : { file: at.file, line: at.line, col }, quoted });
+  if (!TOKEN_SPECIAL_RE.test(text)) return plainWords(text, col0, place);
+  const words: PlacedWord[] = [];
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
     if (c === ' ' || c === '\t') { i++; continue; }
-    if (c === '{' || c === '}') { words.push({ text: c, col: col0 + i, quoted: false }); i++; continue; }
+    if (c === '{' || c === '}') { words.push(place(c, col0 + i, false)); i++; continue; }
     const start = i;
     let buf = '';
     let quoted = false;
@@ -136,7 +205,7 @@ export function tokenize(text: string, col0: number): Word[] {
       buf += ch;
       i++;
     }
-    words.push({ text: buf, col: col0 + start, quoted });
+    words.push(place(buf, col0 + start, quoted));
   }
-  return words;
+  return words.slice(); // sized to fit, as in bracedWords
 }

@@ -62,8 +62,14 @@ function passwdUsers(): Set<string> {
 /** Host facts as seen from this process's network namespace. */
 export function hostEnv(): CheckEnv {
   const users = passwdUsers();
+  // 1000 instances name the same few interfaces thousands of times: ask /sys once per name.
+  const interfaces = new Map<string, boolean>();
   return {
-    interfaceExists: (name) => !name.includes('/') && existsSync(`/sys/class/net/${name}`),
+    interfaceExists: (name) => {
+      let found = interfaces.get(name);
+      if (found === undefined) interfaces.set(name, (found = !name.includes('/') && existsSync(`/sys/class/net/${name}`)));
+      return found;
+    },
     userExists: (name) => users.has(name) || /^\d+$/.test(name),
     scriptFound: (argv0) => {
       const isFile = (p: string) => { try { return statSync(p).isFile(); } catch { return false; } };

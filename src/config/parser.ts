@@ -2,7 +2,7 @@
 // arguments up to the end of the line, a '{' or a '}'; a '{' opens a block for
 // the statement before it, on the same line or on the next one.
 import type { DiagnosticSink, SourcePos } from './diagnostics.ts';
-import type { Word } from './lexer.ts';
+import type { PlacedWord } from './lexer.ts';
 import type { Line } from './preprocess.ts';
 
 export interface Arg {
@@ -21,62 +21,67 @@ export interface Node {
   end: SourcePos | null;
 }
 
-interface Tok {
-  readonly word: Word;
-  readonly pos: SourcePos;
-  readonly lineIndex: number;
+const isBrace = (w: PlacedWord, brace: '{' | '}'): boolean => !w.quoted && w.text === brace;
+
+/** The index of the first line after `li` that has words, or -1. */
+function nextWordLine(lines: readonly Line[], li: number): number {
+  for (let k = li + 1; k < lines.length; k++) if (lines[k]!.words.length > 0) return k;
+  return -1;
 }
 
-const isOpen = (t: Tok | undefined): boolean => t !== undefined && !t.word.quoted && t.word.text === '{';
-const isClose = (t: Tok | undefined): boolean => t !== undefined && !t.word.quoted && t.word.text === '}';
-
-function flatten(lines: readonly Line[]): Tok[] {
-  const toks: Tok[] = [];
-  lines.forEach((line, lineIndex) => {
-    for (const word of line.words) toks.push({ word, pos: { file: line.pos.file, line: line.pos.line, col: word.col }, lineIndex });
-  });
-  return toks;
-}
-
-/** Builds the statement tree; brace errors are reported, never thrown. */
+/**
+ * Builds the statement tree; brace errors are reported, never thrown.
+ * Walks the words line by line (no flattened token list: one object fewer per word).
+ */
 export function parse(lines: readonly Line[], sink: DiagnosticSink): Node[] {
-  const toks = flatten(lines);
   const root: Node[] = [];
-  const stack: { node: Node; open: SourcePos }[] = [];
-  const current = (): Node[] => (stack.length === 0 ? root : stack[stack.length - 1]!.node.children!);
-  let i = 0;
-  while (i < toks.length) {
-    const t = toks[i]!;
-    if (isClose(t)) {
-      if (stack.length === 0) sink.error(t.pos, "Extra '}' found");
-      else stack.pop()!.node.end = t.pos;
-      i++;
+  const stack: Node[] = [];
+  let current = root;
+  let li = 0;
+  let wi = 0;
+  while (li < lines.length) {
+    const line = lines[li]!;
+    const words = line.words;
+    if (wi >= words.length) { li++; wi = 0; continue; }
+    const w = words[wi]!;
+    if (isBrace(w, '}')) {
+      if (stack.length === 0) sink.error(w.pos, "Extra '}' found");
+      else stack.pop()!.end = w.pos;
+      current = stack.length === 0 ? root : stack[stack.length - 1]!.children!;
+      wi++;
       continue;
     }
-    if (isOpen(t)) {
-      sink.error(t.pos, "Unexpected '{' - ignoring");
-      i++;
+    if (isBrace(w, '{')) {
+      sink.error(w.pos, "Unexpected '{' - ignoring");
+      wi++;
       continue;
     }
-    const args: Arg[] = [];
-    let j = i + 1;
-    while (j < toks.length && toks[j]!.lineIndex === t.lineIndex && !isOpen(toks[j]) && !isClose(toks[j])) {
-      const w = toks[j]!;
-      args.push({ text: w.word.text, pos: w.pos, quoted: w.word.quoted });
-      j++;
-    }
-    const node: Node = { keyword: t.word.text, args, pos: t.pos, children: null, end: null };
-    current().push(node);
+    let j = wi + 1;
+    while (j < words.length && !isBrace(words[j]!, '{') && !isBrace(words[j]!, '}')) j++;
+    // Placed words are arguments as they are: no copies.
+    const args: Arg[] = words.slice(wi + 1, j);
+    const node: Node = { keyword: w.text, args, pos: w.pos, children: null, end: null };
+    current.push(node);
     // '{' on the same line, or as the first word of the next line.
-    if (isOpen(toks[j])) {
-      node.children = [];
-      stack.push({ node, open: toks[j]!.pos });
-      j++;
+    if (j < words.length) {
+      if (isBrace(words[j]!, '{')) { node.children = []; stack.push(node); current = node.children; j++; }
+      wi = j;
+      continue;
     }
-    i = j;
+    const next = nextWordLine(lines, li);
+    if (next >= 0 && isBrace(lines[next]!.words[0]!, '{')) {
+      node.children = [];
+      stack.push(node);
+      current = node.children;
+      li = next;
+      wi = 1;
+      continue;
+    }
+    li++;
+    wi = 0;
   }
   for (const open of stack.reverse()) {
-    sink.error(open.node.pos, `missing '}' for '${open.node.keyword}' block opened here`, 'config');
+    sink.error(open.pos, `missing '}' for '${open.keyword}' block opened here`, 'config');
   }
   return root;
 }

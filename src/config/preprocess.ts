@@ -3,11 +3,11 @@
 // lines, $NAME=value definitions (multi-line with trailing '\'), $NAME and
 // ${NAME} substitution, and ~SEQ(var, start, step, end) repetition.
 import type { DiagnosticSink, SourcePos } from './diagnostics.ts';
-import { splitLines, tokenize, type LogicalLine, type Word } from './lexer.ts';
+import { leadingBlanks, splitLines, tokenize, tokenizeAt, type LogicalLine, type PlacedWord } from './lexer.ts';
 import { dirname, hasGlobMagic, resolvePath, type ConfigReader } from './source.ts';
 
 export interface Line {
-  readonly words: readonly Word[];
+  readonly words: readonly PlacedWord[];
   readonly pos: SourcePos;
 }
 
@@ -22,6 +22,9 @@ const MAX_SEQ_COUNT = 100_000;
 const INCLUDE_RE = /^include([rmwba]?)\s+(.+)$/;
 const DEF_RE = /^\$([A-Za-z_][A-Za-z0-9_]*)=(.*)$/;
 const SEQ_RE = /^~SEQ(x?)\s*\(([^)]*)\)\s*(.*)$/;
+const CH_I = 0x69; // 'i'
+const CH_DOLLAR = 0x24; // '$'
+const CH_TILDE = 0x7e; // '~'
 
 interface Definition {
   readonly lines: readonly string[]; // one entry for a single-line definition
@@ -50,9 +53,11 @@ class Preprocessor {
     const lines = splitLines(text, path, this.sink);
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
-      const inc = INCLUDE_RE.exec(line.text);
+      // The anchored regexes run only on lines that can match ('i'nclude, '$'NAME=): most lines are neither.
+      const first = line.text.charCodeAt(0);
+      const inc = first === CH_I ? INCLUDE_RE.exec(line.text) : null;
       if (inc) { this.include(inc[2]!.trim(), inc[1] !== '', line.pos, dirname(path), depth); continue; }
-      const def = DEF_RE.exec(line.text);
+      const def = first === CH_DOLLAR ? DEF_RE.exec(line.text) : null;
       if (def && line.continued && def[2]!.trim() === '') {
         const body: string[] = [];
         while (i + 1 < lines.length) {
@@ -92,9 +97,10 @@ class Preprocessor {
       body = m[3]!;
       if (body === '') return;
     }
-    const seq = SEQ_RE.exec(body);
+    const first = body.charCodeAt(0);
+    const seq = first === CH_TILDE ? SEQ_RE.exec(body) : null;
     if (seq) { this.seq(seq, pos, depth); return; }
-    const def = DEF_RE.exec(body);
+    const def = first === CH_DOLLAR ? DEF_RE.exec(body) : null;
     if (def) { this.defs.set(def[1]!, { lines: [def[2]!], multiline: false }); return; }
     if (body.includes('$')) {
       const whole = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(body);
@@ -103,8 +109,8 @@ class Preprocessor {
       const replaced = this.substitute(body);
       if (replaced !== body) { this.line(replaced, pos, depth + 1); return; }
     }
-    const lead = text.length - text.trimStart().length;
-    const words = tokenize(body, pos.col + lead + (text.length - lead - body.length));
+    const lead = leadingBlanks(text);
+    const words = tokenizeAt(body, pos.col + lead + (text.length - lead - body.length), pos);
     if (words.length > 0) this.out.push({ words, pos });
   }
 

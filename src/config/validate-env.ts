@@ -35,8 +35,10 @@ function checkInterfaces(c: Config, env: CheckEnv, sink: DiagnosticSink): boolea
     for (const t of i.tracks) {
       if (t.kind === 'interface' && !env.interfaceExists(t.name)) warn(t.where, `(${i.name}) tracked interface ${t.name} doesn't exist`);
     }
-    for (const a of [...i.virtualAddresses, ...i.excludedAddresses]) {
-      if (a.dev !== null && !env.interfaceExists(a.dev)) warn(a.where, `WARNING - interface ${a.dev} for ip address ${a.address} doesn't exist`);
+    for (const list of [i.virtualAddresses, i.excludedAddresses]) {
+      for (const a of list) {
+        if (a.dev !== null && !env.interfaceExists(a.dev)) warn(a.where, `WARNING - interface ${a.dev} for ip address ${a.address} doesn't exist`);
+      }
     }
     for (const r of i.virtualRoutes) checkRouteDev(r, env, warn);
   }

@@ -1,6 +1,6 @@
 // Value parsers for keyword arguments. Each reports its own diagnostic and
 // returns null on a bad value: an invalid value is an error, never a silent default.
-import { canonicalIp, parseIp, type Family } from '../base/ip.ts';
+import { formatIp, parseIp, type Family } from '../base/ip.ts';
 import { millis, type Millis } from '../base/units.ts';
 import type { DiagnosticSink, SourcePos } from './diagnostics.ts';
 import type { Where } from './model.ts';
@@ -71,7 +71,7 @@ export function addressArg(node: Node, index: number, sink: DiagnosticSink): { a
 export function parseAddress(a: Arg, sink: DiagnosticSink, what: string): { address: string; family: Family } | null {
   const p = parseIp(a.text);
   if (!p) { sink.error(a.pos, `${what}: invalid IP address '${a.text}'`); return null; }
-  return { address: canonicalIp(a.text)!, family: p.family };
+  return { address: formatIp(p.bytes), family: p.family };
 }
 
 /** ADDRESS[/PREFIX]; the prefix defaults to the full length. */
@@ -81,10 +81,11 @@ export function parsePrefixed(text: string): { address: string; family: Family; 
   const p = parseIp(addrText);
   if (!p) return null;
   const max = p.family === 4 ? 32 : 128;
-  if (slash < 0) return { address: canonicalIp(addrText)!, family: p.family, prefixLength: max };
+  // formatIp(p.bytes) is canonicalIp(addrText) without parsing the text a second time.
+  if (slash < 0) return { address: formatIp(p.bytes), family: p.family, prefixLength: max };
   const len = parseIntStrict(text.slice(slash + 1));
   if (len === null || len < 0 || len > max) return null;
-  return { address: canonicalIp(addrText)!, family: p.family, prefixLength: len };
+  return { address: formatIp(p.bytes), family: p.family, prefixLength: len };
 }
 
 /** keepalived splits a command on blanks; single quotes keep blanks in one argument. */
