@@ -91,7 +91,7 @@ class Preprocessor {
     if (depth > MAX_SUBST_DEPTH) { this.sink.error(pos, 'definitions nest too deeply (recursive $NAME?)'); return; }
     let body = text;
     if (body.startsWith('@')) {
-      const m = /^@(\^?)(\S*)\s*(.*)$/.exec(body)!;
+      const m = /^@(\^?)(\S*)\s*([\s\S]*)$/.exec(body)!; // [\s\S]: a lone \r in the line must not fail the match
       const matches = m[2] === this.options.configId;
       if ((m[1] === '^') === matches) return;
       body = m[3]!;

@@ -48,6 +48,12 @@ test('@ID keeps a line only for that config id, @^ID only for others', () => {
   assert.deepEqual(run(files, null).texts, ['c', 'd']);
 });
 
+test('an @ID line holding a lone carriage return is kept or dropped, not a crash', () => {
+  const files = { '/etc/k/main.conf': '@main a\rb c\n@other x\ry\nd' };
+  assert.deepEqual(run(files, 'main').texts, ['a\rb c', 'd']);
+  assert.deepEqual(run(files, 'other').texts, ['x\ry', 'd']);
+});
+
 test('definitions substitute $NAME and ${NAME}, at use time, recursively', () => {
   const { texts } = run({
     '/etc/k/main.conf': '$ADDRESS_BASE=10.2.${SUB}\n$SUB=0\n${ADDRESS_BASE}.100/32\n$SUB=10\n${ADDRESS_BASE}.100/32\npriority $P\n$P=7\npriority $P\nkeep ${UNDEF} $alsoundef',
