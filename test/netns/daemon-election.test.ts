@@ -152,11 +152,8 @@ test('hard kill (SIGKILL): the backup takes over after Master_Down_Interval and 
     r1.signal('SIGKILL');
     const took = await r2.waitForLine(MASTER, 5000, mark);
     const tookMs = took.at - t0;
-    // The kill can fall anywhere in r1's advert cycle: MDI − one advert at the
-    // soonest (checked exactly on the wire below), MDI + 1 s at the latest
-    // (log-reading latency on a loaded machine included).
-    assert.ok(tookMs >= mdiMs - advertMs && tookMs <= mdiMs + 1000,
-      `takeover ${tookMs.toFixed(0)} ms after SIGKILL; want [${(mdiMs - advertMs).toFixed(0)}, ${(mdiMs + 1000).toFixed(0)}] ms`);
+    // MDI + 1 s at the latest (log-reading latency on a loaded machine included).
+    assert.ok(tookMs <= mdiMs + 1000, `takeover ${tookMs.toFixed(0)} ms after SIGKILL; want ≤ ${(mdiMs + 1000).toFixed(0)} ms`);
     await v.waitVip('r2', VIP);
     // The gratuitous ARP, not a new ARP query, must move the client's entry.
     await v.waitClientNeigh(VIP, v.mac('r2'));
@@ -169,7 +166,14 @@ test('hard kill (SIGKILL): the backup takes over after Master_Down_Interval and 
     assert.ok(lastR1 !== undefined && r2First !== undefined, `adverts of both in the capture: ${JSON.stringify(frames.map((f) => [f.timeUs, vrrpAdvert(f.data)]))}`);
     assert.ok(lastR1 / 1000 <= killWallMs + 2, 'no advert from r1 after the kill');
     const gapMs = (r2First - lastR1) / 1000;
-    t.diagnostic(`SIGKILL → r2 MASTER (log) ${tookMs.toFixed(1)} ms; r1's last advert → r2's first (wire) ${gapMs.toFixed(1)} ms`);
+    const killAfterLastMs = killWallMs - lastR1 / 1000;
+    t.diagnostic(`SIGKILL → r2 MASTER (log) ${tookMs.toFixed(1)} ms; r1's last advert → kill ${killAfterLastMs.toFixed(1)} ms, → r2's first (wire) ${gapMs.toFixed(1)} ms`);
+    // The kill can fall anywhere in r1's advert cycle, so the takeover comes
+    // MDI − one advert after it at the soonest; r1 may have been sending late
+    // on a loaded machine (then the kill lies more than one advert after its
+    // last advert), which the measured gap accounts for.
+    const soonestMs = mdiMs - Math.max(advertMs, killAfterLastMs) - 2;
+    assert.ok(tookMs >= soonestMs, `takeover ${tookMs.toFixed(0)} ms after SIGKILL; want ≥ ${soonestMs.toFixed(0)} ms`);
     assert.ok(gapMs >= mdiMs - 2 && gapMs <= mdiMs + 300,
       `r1's last advert → r2's first: ${gapMs.toFixed(1)} ms; want Master_Down_Interval ${mdiMs.toFixed(1)} ms (−2, +300)`);
   } finally {
