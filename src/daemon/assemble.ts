@@ -95,3 +95,21 @@ export function assembleInstance(inst: VrrpInstance, config: Config, link: LinkF
 export function assembleSyncGroups(config: Config): SyncGroupConfig[] {
   return config.syncGroups.map((g) => ({ name: g.name, members: g.members }));
 }
+
+/**
+ * What makes an instance of a reloaded config "the same" as a running one, so
+ * that it carries on in its state: keepalived's vrrp_exist compares VRID,
+ * family, interface, unicast or not (and the unicast source), VMAC, and the
+ * multicast group — not the name.
+ */
+export function identityOf(a: AssembledInstance): string {
+  const m = a.model;
+  const mode = m.unicastPeers.length > 0 ? `unicast ${m.unicastSrcIp ?? ''}` : `multicast ${a.mcastGroup}`;
+  return `${a.baseIfname} IPv${a.family} VRID ${a.core.vrid} ${mode} vmac ${vmacName(m) ?? '-'}`;
+}
+
+export const vipKey = (v: { address: string; prefixLength: number; dev: string }): string => `${v.address}/${v.prefixLength} ${v.dev}`;
+export const routeKeys = (m: VrrpInstance): string[] => [
+  ...m.virtualRoutes.map((r) => `route ${r.words.join(' ')}`),
+  ...m.virtualRules.map((r) => `rule ${r.words.join(' ')}`),
+];

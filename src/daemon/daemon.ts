@@ -7,6 +7,7 @@ import type { Logger } from '../observe/logger.ts';
 import type { Millis } from '../base/units.ts';
 import { decodeAdvert } from '../vrrp/packet.ts';
 import { Router, type TaggedAction } from '../vrrp/router.ts';
+import type { Resume } from '../vrrp/types.ts';
 import { Rtnl, RtnlEvents } from '../net/netlink.ts';
 import { LinkTable, isUp } from '../net/links.ts';
 import { VipWatcher, cleanupStaleVips } from '../net/addresses.ts';
@@ -14,7 +15,7 @@ import { Announcer } from '../net/announcer.ts';
 import { VmacManager } from '../net/vmac.ts';
 import type { VrrpPacket } from '../net/vrrp-socket.ts';
 import { Limiter } from '../track/limiter.ts';
-import { assembleInstance, assembleSyncGroups, interfaceOf, sourceAddress, trackerId, type AssembledInstance } from './assemble.ts';
+import { assembleInstance, assembleSyncGroups, identityOf, interfaceOf, sourceAddress, trackerId, vipKey, type AssembledInstance } from './assemble.ts';
 import type { Clock } from './clock.ts';
 import { Driver } from './driver.ts';
 import { Executor } from './execute.ts';
@@ -24,6 +25,8 @@ import { SocketTable } from './sockets.ts';
 import { Trackers } from './trackers.ts';
 import { DropLog } from './drop-log.ts';
 import { ReceiveRoutes } from './receive-route.ts';
+import type { Handover, ReloadCarry } from './reload.ts';
+import { warnUnsupported } from './unsupported.ts';
 
 export interface DaemonOptions {
   readonly config: Config;
@@ -31,6 +34,8 @@ export interface DaemonOptions {
   readonly clock: Clock;
   /** -V/--dont-release-vrrp: leave VIPs in place on stop. */
   readonly releaseOnStop: boolean;
+  /** Set when this daemon replaces another on a reload (SIGHUP): what carries over. */
+  readonly carried?: ReloadCarry;
 }
 
 export class Daemon {
@@ -112,7 +117,7 @@ export class Daemon {
     this.#trackers = new Trackers(config, this.#log, this.#limiter, () => clock.now(), {
       up: (id, up) => this.#run(this.#router.tracker(id, up, clock.now())),
       value: (id, value) => this.#run(this.#router.trackerValue(id, value, clock.now())),
-    });
+    }, this.#o.carried?.scripts);
     this.#watchLinks();
     this.#watcher.on('removed', (spec) => {
       for (const io of this.#io.values()) void io.restore(spec).catch(() => undefined);
@@ -121,7 +126,7 @@ export class Daemon {
     this.#loopDelay.enable();
 
     const delayMs = config.global.vrrpStartupDelayMs;
-    if (delayMs > 0) {
+    if (delayMs > 0 && this.#o.carried === undefined) { // not on a reload (keepalived: `if (!reload)`)
       // keepalived's vrrp_startup_delay: no VRRP until the delay is over
       // (boot-time links that pass traffic, then pause). Cut short by stop.
       this.#log.info(`Delaying startup for ${delayMs / 1000} seconds`);
@@ -137,8 +142,8 @@ export class Daemon {
     // FAULT when it should (keepalived does), not BACKUP then FAULT.
     this.#trackers.start();
     this.#reportLinks();
-    this.#run(this.#router.start(clock.now()));
-    this.#warnUnsupported();
+    this.#run(this.#router.start(clock.now(), (name) => this.#resumeOf(name)));
+    warnUnsupported(this.#o.config, this.#log);
   }
 
   async #assemble(): Promise<void> {
@@ -165,9 +170,9 @@ export class Daemon {
     await this.#links.refresh();
   }
 
-  async #removeVmacs(): Promise<void> {
+  async #removeVmacs(carriedOn: ReadonlyMap<string, unknown> = new Map()): Promise<void> {
     for (const inst of this.#o.config.instances) {
-      if (!inst.useVmac) continue;
+      if (!inst.useVmac || carriedOn.has(inst.name)) continue; // a reload keeps the VMAC of an instance that carries on
       const spec = { baseIfname: interfaceOf(inst, this.#o.config), vrid: inst.vrid, family: inst.family, name: inst.useVmac.ifname, mac: inst.useVmac.mac };
       await this.#vmacs.remove(spec).catch((err: unknown) => this.#log.warn(`(${inst.name}) cannot remove VMAC: ${(err as Error).message}`));
     }
@@ -182,13 +187,17 @@ export class Daemon {
       const key = `${c.family}/${c.version}`;
       if (done.has(key)) continue;
       done.add(key);
-      try { await io.warm(); } catch (err) { this.#log.debug(`warm-up: ${(err as Error).message}`); }
+      const a = this.#instances.get(c.name);
+      const carriesMaster = a !== undefined && this.#carriedOf(a)?.state === 'MASTER';
+      try { await io.warm(!carriesMaster); } catch (err) { this.#log.debug(`warm-up: ${(err as Error).message}`); }
     }
   }
 
   /** keepalived removes, at start-up, the VIPs a crashed previous run left behind. */
   async #removeStaleVips(): Promise<void> {
-    const specs = [...this.#instances.values()].flatMap((a) => allVipSpecs(a).map((v) => v.spec));
+    // After a reload, the VIPs a carried-over MASTER holds are live, not stale.
+    const live = (a: AssembledInstance) => this.#carriedOf(a)?.vips ?? new Set<string>();
+    const specs = [...this.#instances.values()].flatMap((a) => allVipSpecs(a).map((v) => v.spec).filter((spec) => !live(a).has(vipKey(spec))));
     try {
       const removed = await cleanupStaleVips(this.#rtnl, specs);
       for (const s of removed) this.#log.info(`removed stale VIP ${s.address}/${s.prefixLength} from ${s.dev} left by a previous run`);
@@ -346,39 +355,34 @@ export class Daemon {
 
   /** Graceful stop: priority-0 adverts, VIPs released (unless -V), everything closed. */
   /** Things keepalived does that this build parses but does not do: said once, at start. */
+  #carriedOf(a: AssembledInstance): { state: 'MASTER' | 'BACKUP'; vips: ReadonlySet<string> } | undefined {
+    return this.#o.carried?.instances.get(identityOf(a));
+  }
+
+  /** The core's resume for an instance a reload carries over; it announces only if it gained VIPs. */
+  #resumeOf(name: string): Resume | undefined {
+    const a = this.#instances.get(name);
+    const was = a && this.#carriedOf(a);
+    if (!a || !was) return undefined;
+    const announce = was.state === 'MASTER' && [...(this.#io.get(name)?.vipKeys() ?? [])].some((k) => !was.vips.has(k));
+    return { state: was.state, announce };
+  }
+
+  /** What a reload carries over to the daemon that replaces this one. */
+  carry(): ReloadCarry {
+    const instances = new Map<string, { state: 'MASTER' | 'BACKUP'; vips: ReadonlySet<string> }>();
+    for (const inst of this.#router?.instances() ?? []) {
+      const a = this.#instances.get(inst.config.name);
+      const io = this.#io.get(inst.config.name);
+      if (!a || !io || (inst.state !== 'MASTER' && inst.state !== 'BACKUP')) continue;
+      instances.set(identityOf(a), { state: inst.state, vips: inst.state === 'MASTER' && io.holding ? io.vipKeys() : new Set() });
+    }
+    return { instances, scripts: this.#trackers?.scriptStates() ?? new Map() };
+  }
+
   /** A stop asked for during vrrp_startup_delay ends the delay now (start() then returns, and the stop runs). */
   cutStartupDelay(): void {
     this.#endStartupDelay?.();
-  }
-
-  // Keywords that parse and check but whose effect is not built: said once
-  // at start-up in keepalived's "not supported" form, never silently dropped.
-  #warnUnsupported(): void {
-    const c = this.#o.config;
-    const g = c.global;
-    const warn = (what: string) => this.#log.warn(`${what} is not supported by this version - ignored`);
-    if (c.staticAddresses.length + c.staticRoutes.length + c.staticRules.length > 0) warn('static_ipaddress / static_routes / static_rules');
-    if (g.maxAutoPriority !== null) warn('max_auto_priority (real-time scheduling)');
-    const smtpGlobal = g.smtpAlert || g.smtpAlertVrrp === true;
-    if (smtpGlobal) warn('smtp_alert');
-    if (g.vrrpNotifyPriorityChanges) warn('vrrp_notify_priority_changes');
-    for (const i of c.instances) {
-      const n = `(${i.name})`;
-      if (i.notify.masterRxLowerPri) warn(`${n} notify_master_rx_lower_pri`);
-      if (i.notifyPriorityChanges) warn(`${n} notify_priority_changes`);
-      if (i.smtpAlert && !smtpGlobal) warn(`${n} smtp_alert`);
-      if (i.unicastFaultNoPeer) warn(`${n} unicast_fault_no_peer`);
-      if (i.trackSrcIp) warn(`${n} track_src_ip`);
-      if (i.promoteSecondaries) warn(`${n} promote_secondaries`);
-      if (i.vmacXmitBase) warn(`${n} vmac_xmit_base (adverts leave by the VMAC)`);
-      if (i.debugLevel > 0) warn(`${n} debug`);
-      // keepalived blocks traffic to the VIPs with nftables/iptables here.
-      if (!i.acceptMode) warn(`${n} no_accept (traffic to the VIPs is not blocked; they accept it)`);
-    }
-    for (const sg of c.syncGroups) {
-      if (sg.smtpAlert && !smtpGlobal) warn(`VRRP_Group(${sg.name}) smtp_alert`);
-      if (sg.notifyPriorityChanges) warn(`VRRP_Group(${sg.name}) notify_priority_changes`);
-    }
   }
 
   /**
@@ -386,21 +390,29 @@ export class Daemon {
    * closed. Safe after a start that failed half way: each resource is closed
    * only if it was made.
    */
-  async stop(): Promise<void> {
+  async stop(handover?: Handover): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
     this.#driver?.stop();
+    // On a reload, instances the new configuration carries on are left as
+    // they are (no priority 0, VIPs kept but for those no longer configured).
+    const carriedOn = new Map<string, { vips: ReadonlySet<string>; routes: ReadonlySet<string> }>();
+    for (const a of this.#instances.values()) {
+      const next = handover?.get(identityOf(a));
+      if (next) carriedOn.set(a.core.name, next);
+    }
     if (this.#router && this.#executor) {
-      const actions = this.#router.shutdown(this.#o.clock.now());
+      const actions = this.#router.shutdownSome(this.#o.clock.now(), (name) => !carriedOn.has(name));
       this.#executor.run(this.#o.releaseOnStop ? actions : actions.filter((t) => t.action.type !== 'removeVips'));
       await Promise.race([this.#executor.settled(), sleep(900)]);
+      for (const [name, next] of carriedOn) await this.#io.get(name)?.releaseExcept(next.vips, next.routes);
     }
     await Promise.race([Promise.all([this.#trackers?.stop(), this.#notifications?.stop()]), sleep(1000)]);
     this.#sockets?.closeAll();
     this.#announcer?.close();
     this.#watcher?.close();
     this.#links?.close();
-    if (this.#o.releaseOnStop && this.#vmacs) await Promise.race([this.#removeVmacs(), sleep(300)]).catch(() => undefined);
+    if (this.#o.releaseOnStop && this.#vmacs) await Promise.race([this.#removeVmacs(carriedOn), sleep(300)]).catch(() => undefined);
     this.#loopDelay?.disable();
     this.#events?.close();
     this.#rtnl?.close();

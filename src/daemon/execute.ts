@@ -89,6 +89,9 @@ export class Executor {
         return;
       }
       case 'transition':
+        // A reload carries the state over: keepalived says nothing and runs no
+        // notify script then (the state did not change for the outside world).
+        if (action.reason === 'reload') return;
         if (action.to !== action.from) {
           // keepalived's exact words, "(init)" included, so operators' greps keep working.
           const init = action.reason === 'startup' && action.to === 'BACKUP' ? ' (init)' : '';

@@ -14,7 +14,7 @@ import { ipv6Forwarding } from '../net/ipv6-forwarding.ts';
 import { centis } from '../base/units.ts';
 import type { Rtnl } from '../net/netlink.ts';
 import type { VrrpSocket } from '../net/vrrp-socket.ts';
-import type { AssembledInstance } from './assemble.ts';
+import { vipKey, type AssembledInstance } from './assemble.ts';
 import type { InstanceEffects } from './execute.ts';
 
 export interface InstanceIoDeps {
@@ -135,6 +135,40 @@ export class InstanceIo implements InstanceEffects {
     }
   }
 
+  /** Keys of every VIP and eVIP (assemble.ts vipKey), for a reload to compare. */
+  vipKeys(): Set<string> {
+    return new Set(this.#vips.map(({ spec }) => vipKey(spec)));
+  }
+
+  /**
+   * A reload hands this MASTER over to the new configuration's instance,
+   * which carries on: only what the new one does not have is removed (VIPs,
+   * eVIPs, routes, rules by key), nothing is announced or stopped.
+   */
+  async releaseExcept(keepVips: ReadonlySet<string>, keepRoutes: ReadonlySet<string>): Promise<void> {
+    const name = this.#inst.core.name;
+    const wasHolding = this.#holding;
+    this.#holding = false;
+    for (const { spec } of this.#vips) {
+      const index = this.#deps.linkIndex(spec.dev);
+      if (index !== undefined) this.#deps.watcher.untrack(spec, index);
+    }
+    if (!wasHolding || !this.#deps.releaseOnStop) return;
+    await this.#routesDone;
+    const m = this.#inst.model;
+    const gone = (prefix: string) => (r: RouteOrRule) => !keepRoutes.has(`${prefix} ${r.words.join(' ')}`);
+    await this.#routes('remove', m.virtualRoutes.filter(gone('route')), m.virtualRules.filter(gone('rule')));
+    for (const { spec } of this.#vips) {
+      if (keepVips.has(vipKey(spec))) continue;
+      this.#deps.log.info({ instance: name }, `(${name}) reload: removing ${spec.address}/${spec.prefixLength} from ${spec.dev}, no longer configured`);
+      try {
+        await removeVip(this.#deps.rtnl, spec, this.#deps.linkIndex(spec.dev));
+      } catch (err) {
+        this.#deps.log.error({ err }, `(${name}) cannot remove ${spec.address} from ${spec.dev}: ${(err as Error).message}`);
+      }
+    }
+  }
+
   async #routes(op: 'add' | 'remove', routes: readonly RouteOrRule[], rules: readonly RouteOrRule[]): Promise<void> {
     const fam = this.#inst.family;
     for (const r of routes) {
@@ -160,7 +194,8 @@ export class InstanceIo implements InstanceEffects {
    * then and not during the first failover: encode an advert, build the GARP/NA
    * frames, and ask netlink to delete a VIP the start-up cleanup already removed.
    */
-  async warm(): Promise<void> {
+  /** `probeRemove`: false when the instance carries on as MASTER after a reload (its first VIP is live). */
+  async warm(probeRemove = true): Promise<void> {
     const c = this.#inst.core;
     const cs = c.version === 2 ? Math.max(100, Math.round(c.advertIntervalMs / 1000) * 100) : Math.min(4095, Math.max(1, Math.round(c.advertIntervalMs / 10)));
     const src = c.family === 4 ? '192.0.2.1' : 'fe80::1';
@@ -173,7 +208,7 @@ export class InstanceIo implements InstanceEffects {
       if (spec.family === 4) buildGarp(mac, spec.address); else buildUnsolicitedNa({ mac, target: spec.address, router: ipv6Forwarding(spec.dev) });
     }
     const first = this.#vips[0];
-    if (first) await removeVip(this.#deps.rtnl, first.spec, this.#deps.linkIndex(first.spec.dev)).catch(() => undefined);
+    if (first && probeRemove) await removeVip(this.#deps.rtnl, first.spec, this.#deps.linkIndex(first.spec.dev)).catch(() => undefined);
   }
 
   /** GARP/NA for every VIP on the interface that VIP lives on (a `dev X` VIP is announced on X). */

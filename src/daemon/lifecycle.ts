@@ -1,28 +1,22 @@
 // Start-up, signals and graceful stop (keepalived's, for operators' muscle memory):
 //   SIGTERM / SIGINT  graceful stop: priority 0 adverts, VIPs released, exit 0
-//   SIGHUP            reload: a config that fails to check keeps the old one running
+//   SIGHUP            reload: instances carry on in their state; a config that fails to check keeps the old one running
 //   SIGUSR1 / SIGUSR2 write /tmp/keepalived.data / /tmp/keepalived.stats (JSON here)
 // vipkeeper is one process: -p and -r name the same PID. It always runs in
 // the foreground (systemd Type=notify); -n is accepted for compatibility.
 import { closeSync, constants, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import type { CliOptions } from '../cli/options.ts';
-import { formatDiagnostic } from '../config/diagnostics.ts';
 import { loadAndCheck } from '../config/load.ts';
 import { createLogger, type Logger } from '../observe/logger.ts';
 import { sdNotify } from '../net/sd-notify.ts';
 import { monotonicClock } from './clock.ts';
 import { Daemon } from './daemon.ts';
+import { checkReload, logDiagnostics, replaceDaemon } from './reload.ts';
 import { livePid, removePid, writePid } from './pidfile.ts';
 
 const DEFAULT_PID = '/run/keepalived.pid';
 const DEFAULT_VRRP_PID = '/run/keepalived_vrrp.pid';
 
-function logDiagnostics(log: Logger, diagnostics: ReturnType<typeof loadAndCheck>['diagnostics']): void {
-  for (const d of diagnostics) {
-    const line = formatDiagnostic(d);
-    if (d.severity === 'error') log.error(line); else if (d.severity === 'warning') log.warn(line); else log.info(line);
-  }
-}
 
 function safeNotify(state: string): void {
   try { sdNotify(state); } catch { /* no systemd listening: nothing to tell */ }
@@ -53,7 +47,7 @@ export async function runDaemon(options: CliOptions): Promise<number> {
   log.info(`Starting VRRP child process, pid=${process.pid}`);
   log.info(`Opening file '${options.configFile}'.`);
 
-  const daemon = new Daemon({ config: checked.config, log, clock: monotonicClock, releaseOnStop: !options.dontReleaseVrrp });
+  let daemon = new Daemon({ config: checked.config, log, clock: monotonicClock, releaseOnStop: !options.dontReleaseVrrp });
   // A stop signal stays queued until start-up is over; during a
   // vrrp_startup_delay that could be long, so it also cuts the delay short.
   signals.onQueuedStop(() => daemon.cutStartupDelay());
@@ -66,6 +60,28 @@ export async function runDaemon(options: CliOptions): Promise<number> {
     return signals.exit(1);
   }
   safeNotify('READY=1\nSTATUS=VRRP running');
+
+  let running = checked.config;
+  // Reloads run one at a time, and a stop waits for the one in progress.
+  let busy: Promise<void> = Promise.resolve();
+  const reloadNow = async () => {
+    const next = checkReload(options, log);
+    if (next === null) return;
+    safeNotify('RELOADING=1\nSTATUS=reloading');
+    const carried = daemon.carry();
+    const fresh = await replaceDaemon(daemon, carried, next, options, log);
+    if (fresh !== null) {
+      daemon = fresh;
+      running = next;
+      log.info('Reload complete');
+      safeNotify('READY=1\nSTATUS=VRRP running');
+      return;
+    }
+    // The new configuration would not start: bring the old one back, carrying on.
+    log.error('reload: the new configuration failed to start; going back to the previous one');
+    daemon = (await replaceDaemon(null, carried, running, options, log)) ?? daemon;
+    safeNotify('READY=1\nSTATUS=VRRP running');
+  };
 
   return await new Promise<number>((resolve) => {
     let stopping = false;
@@ -82,8 +98,8 @@ export async function runDaemon(options: CliOptions): Promise<number> {
       stopping = true;
       log.info(`Stopping (${sig})`);
       safeNotify('STOPPING=1');
-      const hardDeadline = setTimeout(() => { log.error('stop took too long; exiting'); finish(1); }, 3000);
-      void daemon.stop().then(() => { clearTimeout(hardDeadline); finish(0); }, (err: unknown) => {
+      const hardDeadline = setTimeout(() => { log.error('stop took too long; exiting'); finish(1); }, 6000);
+      void busy.then(() => daemon.stop()).then(() => { clearTimeout(hardDeadline); finish(0); }, (err: unknown) => {
         log.error({ err }, `error while stopping: ${(err as Error).message}`);
         clearTimeout(hardDeadline);
         finish(1);
@@ -94,7 +110,7 @@ export async function runDaemon(options: CliOptions): Promise<number> {
     signals.route({
       SIGTERM: () => stop('SIGTERM'),
       SIGINT: () => stop('SIGINT'),
-      SIGHUP: () => reload(options, log),
+      SIGHUP: () => { if (!stopping) busy = busy.then(reloadNow, reloadNow); },
       SIGUSR1: () => dump(`${dumpDir}/keepalived.data`, daemon.snapshot(), log),
       SIGUSR2: () => dump(`${dumpDir}/keepalived.stats`, daemon.snapshot(), log),
     });
@@ -147,18 +163,6 @@ class SignalRouter {
     setTimeout(() => process.exit(code), 200).unref();
     return code;
   }
-}
-
-function reload(options: CliOptions, log: Logger): void {
-  log.info('Reloading');
-  const next = loadAndCheck(options.configFile, options.configId);
-  logDiagnostics(log, next.diagnostics);
-  if (next.exitStatus !== 0) {
-    log.error(`reload: ${options.configFile} has errors; keeping the running configuration`);
-    return;
-  }
-  // Applying a new config in place is not built yet: say so rather than pretend.
-  log.warn('reload: the new configuration checks good, but applying it needs a restart in this version; keeping the running configuration');
 }
 
 /**

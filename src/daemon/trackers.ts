@@ -5,7 +5,8 @@ import { accessSync, constants } from 'node:fs';
 import type { Config } from '../config/model.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { Millis } from '../base/units.ts';
-import { ScriptRunner } from '../track/script-runner.ts';
+import { ScriptRunner, type CarriedScript } from '../track/script-runner.ts';
+import { carryOverHysteresis, statusOf } from '../track/hysteresis.ts';
 import type { Limiter } from '../track/limiter.ts';
 import { FileTracker, initTrackFile } from '../track/file-tracker.ts';
 import { ProcessTracker } from '../track/process-tracker.ts';
@@ -41,14 +42,15 @@ function referenced(config: Config, kind: 'script' | 'file' | 'interface' | 'pro
 export class Trackers {
   readonly #scripts: ScriptRunner;
   readonly #files: FileTracker[] = [];
-  /** init_fail scripts: reported down before the first check, as keepalived starts them. */
-  readonly #initiallyDown: string[] = [];
+  /** Reported before the first check: init_fail scripts down, as keepalived starts them; after a reload, the carried state. */
+  readonly #initial: Array<[string, boolean]> = [];
   #processes: ProcessTracker | null = null;
   readonly #config: Config;
   readonly #log: Logger;
   readonly #sink: TrackerSink;
 
-  constructor(config: Config, log: Logger, limiter: Limiter, now: () => Millis, sink: TrackerSink) {
+  /** `carried`: script states from the configuration a reload replaces (id → up). */
+  constructor(config: Config, log: Logger, limiter: Limiter, now: () => Millis, sink: TrackerSink, carried: ReadonlyMap<string, CarriedScript> = new Map()) {
     this.#config = config;
     this.#log = log;
     this.#sink = sink;
@@ -69,16 +71,32 @@ export class Trackers {
         log.warn(`Disabling track script ${s.name} since not found/accessible`);
         continue;
       }
-      if (s.initFail) this.#initiallyDown.push(trackerId('script', s.name));
+      const id = trackerId('script', s.name);
+      const hysteresis = { rise: s.rise, fall: s.fall, initFail: s.initFail };
+      const was = carried.get(id);
+      const status = was === undefined ? null : statusOf(carryOverHysteresis(was.state, was.hysteresis, hysteresis), hysteresis);
+      if (status === 'up' || status === 'down') this.#initial.push([id, status === 'up']);
+      else if (was === undefined && s.initFail) this.#initial.push([id, false]);
       this.#scripts.add({
-        id: trackerId('script', s.name),
+        id,
+        ...(was === undefined ? {} : { carried: was }),
         argv: s.script.argv,
         intervalMs: s.intervalMs,
         timeoutMs: s.timeoutMs,
-        hysteresis: { rise: s.rise, fall: s.fall, initFail: s.initFail },
+        hysteresis,
         ...resolveIds(s.script.user ?? config.global.scriptUser, s.script.group ?? config.global.scriptGroup),
       });
     }
+  }
+
+  /** Each script's counter, for a reload to carry over (keepalived keeps a script's result by name). */
+  scriptStates(): Map<string, CarriedScript> {
+    const out = new Map<string, CarriedScript>();
+    for (const s of this.#config.scripts) {
+      const c = this.#scripts.carry(trackerId('script', s.name));
+      if (c !== undefined) out.set(trackerId('script', s.name), c);
+    }
+    return out;
   }
 
   /** Interfaces named by track_interface: the daemon reports their link state. */
@@ -87,7 +105,7 @@ export class Trackers {
   }
 
   start(): void {
-    for (const id of this.#initiallyDown) this.#sink.up(id, false);
+    for (const [id, up] of this.#initial) this.#sink.up(id, up);
     this.#scripts.start();
     this.#startProcesses();
     const wanted = referenced(this.#config, 'file');

@@ -12,9 +12,14 @@
 // SIGKILL 2 s later); all scripts share one Limiter; a script that cannot be
 // spawned at all (ENOENT, EACCES) counts as a failure.
 import type { Millis } from '../base/units.ts';
-import { initialHysteresis, statusOf, stepHysteresis, type HysteresisOptions, type HysteresisState, type TrackerStatus } from './hysteresis.ts';
+import { carryOverHysteresis, initialHysteresis, statusOf, stepHysteresis, type HysteresisOptions, type HysteresisState, type TrackerStatus } from './hysteresis.ts';
 import type { Limiter } from './limiter.ts';
 import { runInGroup, type GroupRun, type GroupRunOutcome } from './spawn-group.ts';
+
+export interface CarriedScript {
+  readonly state: HysteresisState;
+  readonly hysteresis: HysteresisOptions;
+}
 
 export interface ScriptCheck {
   /** The tracker id the core knows, e.g. 'script:chk_haproxy'. */
@@ -24,6 +29,8 @@ export interface ScriptCheck {
   /** 0 = use the interval, as keepalived does. */
   readonly timeoutMs: Millis;
   readonly hysteresis: HysteresisOptions;
+  /** The counter a reload carries over from the previous configuration's script of that name. */
+  readonly carried?: CarriedScript;
   readonly uid?: number;
   readonly gid?: number;
 }
@@ -73,9 +80,16 @@ export class ScriptRunner {
     if (this.#slots.has(check.id)) throw new Error(`script tracker ${check.id} added twice`);
     if (!(check.intervalMs > 0)) throw new RangeError(`${check.id}: interval must be > 0`);
     if (check.argv.length === 0) throw new RangeError(`${check.id}: empty command`);
-    const slot: Slot = { check, state: initialHysteresis(check.hysteresis), anchorMs: 0, nextMs: 0, timer: undefined, busy: false, run: undefined };
+    const state = check.carried === undefined ? initialHysteresis(check.hysteresis) : carryOverHysteresis(check.carried.state, check.carried.hysteresis, check.hysteresis);
+    const slot: Slot = { check, state, anchorMs: 0, nextMs: 0, timer: undefined, busy: false, run: undefined };
     this.#slots.set(check.id, slot);
     if (this.#started) this.#begin(slot);
+  }
+
+  /** What a reload carries over for the script `id`. */
+  carry(id: string): CarriedScript | undefined {
+    const s = this.#slots.get(id);
+    return s ? { state: s.state, hysteresis: s.check.hysteresis } : undefined;
   }
 
   status(id: string): TrackerStatus | undefined {

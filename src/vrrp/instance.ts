@@ -6,7 +6,7 @@
 import type { Millis } from '../base/units.ts';
 import { assert, assertNever } from '../base/assert.ts';
 import type { Advert, DropReason } from './advert.ts';
-import type { Action, InstanceConfig, InstanceEvent, InstanceStats, TransitionReason, VrrpState } from './types.ts';
+import type { Action, InstanceConfig, InstanceEvent, InstanceStats, Resume, TransitionReason, VrrpState } from './types.ts';
 import { TimerTable } from './timers.ts';
 import type { TimerSlot } from './timers.ts';
 import { masterDownIntervalMs, remoteWins, skewTimeMs } from './election.ts';
@@ -56,6 +56,8 @@ export class Instance {
   #advertCache: Advert | null = null;
   #out: Action[] = [];
   #lastNow = Number.NEGATIVE_INFINITY;
+  /** A reload resumes MASTER without announcing addresses it already announced. */
+  #silentGarp = false;
 
   constructor(config: InstanceConfig) {
     assert(config.vrid >= 1 && config.vrid <= 255, `${config.name}: vrid out of range`);
@@ -94,7 +96,7 @@ export class Instance {
     this.#fireTimers(now);
     switch (event.type) {
       case 'start':
-        this.#start(now);
+        this.#start(now, event.resume);
         break;
       case 'advert':
         this.#receive(event.advert, event.src, now);
@@ -153,10 +155,15 @@ export class Instance {
 
   // ---- events ----
 
-  #start(now: Millis): void {
+  #start(now: Millis, resume?: Resume): void {
     assert(this.#state === 'INIT', `${this.config.name}: start in state ${this.#state}`);
     if (this.ownFault) {
       this.#transition('FAULT', 'fault', now);
+    } else if (resume !== undefined) {
+      // keepalived's reload_master: a MASTER carries on (advert now, VIPs kept), no Master_Down wait.
+      this.#silentGarp = !resume.announce;
+      this.#transition(resume.state, 'reload', now);
+      this.#silentGarp = false;
     } else if (this.#isOwner() && this.config.initialState === 'MASTER') {
       // keepalived: an owner with state MASTER times out of BACKUP after 1 µs, i.e. at once.
       this.#transition('MASTER', 'owner', now);
@@ -347,7 +354,7 @@ export class Instance {
         // keepalived sends the advert before adding VIPs, so the old master releases first.
         this.#sendAdvert(now);
         this.#out.push({ type: 'addVips' });
-        garpOnMasterEntry(this.config.garp, this.#timers, now, this.#out);
+        if (!this.#silentGarp) garpOnMasterEntry(this.config.garp, this.#timers, now, this.#out);
         return;
       case 'BACKUP':
         if (from === 'FAULT' || from === 'INIT') this.#masterAdverIntervalMs = this.config.advertIntervalMs;

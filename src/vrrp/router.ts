@@ -5,7 +5,7 @@ import type { Millis } from '../base/units.ts';
 import type { Family } from '../base/ip.ts';
 import { assert } from '../base/assert.ts';
 import type { Advert } from './advert.ts';
-import type { Action, InstanceConfig, InstanceEvent } from './types.ts';
+import type { Action, InstanceConfig, InstanceEvent, Resume } from './types.ts';
 import { Instance } from './instance.ts';
 import { SyncGroup } from './sync-group.ts';
 import type { SyncGroupConfig, TaggedAction } from './sync-group.ts';
@@ -53,8 +53,19 @@ export class Router {
     return this.#list;
   }
 
-  start(now: Millis): TaggedAction[] {
-    return this.#each(this.#list, { type: 'start' }, now);
+  /** `resume(name)`: the state a reload carries over for that instance, if any. */
+  start(now: Millis, resume?: (name: string) => Resume | undefined): TaggedAction[] {
+    const out: TaggedAction[] = [];
+    for (const inst of this.#list) {
+      const r = resume?.(inst.config.name);
+      for (const t of this.#run(inst, r === undefined ? { type: 'start' } : { type: 'start', resume: r }, now)) out.push(t);
+    }
+    return out;
+  }
+
+  /** Shutdown of some instances only (a reload stops those that do not carry on). */
+  shutdownSome(now: Millis, which: (name: string) => boolean): TaggedAction[] {
+    return this.#each(this.#list.filter((i) => which(i.config.name)), { type: 'shutdown' }, now);
   }
 
   receive(ifname: string, family: Family, advert: Advert, src: string, now: Millis): TaggedAction[] {

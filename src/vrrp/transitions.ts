@@ -18,6 +18,8 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   { from: 'INIT', to: 'BACKUP', reason: 'startup', on: 'start' },
   { from: 'INIT', to: 'FAULT', reason: 'fault', on: 'start with interface down or weight-0 tracker failed' },
   { from: 'INIT', to: 'STOP', reason: 'shutdown', on: 'shutdown before start' },
+  { from: 'INIT', to: 'MASTER', reason: 'reload', on: 'start after a reload, was MASTER (silent)' },
+  { from: 'INIT', to: 'BACKUP', reason: 'reload', on: 'start after a reload, was BACKUP (silent)' },
   { from: 'BACKUP', to: 'MASTER', reason: 'masterDown', on: 'Master_Down timer expired' },
   { from: 'BACKUP', to: 'MASTER', reason: 'priorityZero', on: 'Skew_Time after a priority 0 advert' },
   { from: 'BACKUP', to: 'MASTER', reason: 'preempt', on: 'Master_Down timer expired while discarding lower-priority adverts' },

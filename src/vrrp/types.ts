@@ -66,8 +66,19 @@ export interface InstanceConfig {
 
 // ---- events in ----
 
+/**
+ * A config reload (SIGHUP) restarts the instance in the state the previous
+ * configuration's instance had, as keepalived does: a MASTER stays MASTER
+ * (advert at once, VIPs kept; GARP/NA only if `announce`, i.e. it gained
+ * VIPs), a BACKUP stays BACKUP with a fresh Master_Down timer.
+ */
+export interface Resume {
+  readonly state: 'MASTER' | 'BACKUP';
+  readonly announce: boolean;
+}
+
 export type InstanceEvent =
-  | { readonly type: 'start' }
+  | { readonly type: 'start'; readonly resume?: Resume }
   /** A decoded advert that passed the edge's TTL check. `src` is the sender's address. */
   | { readonly type: 'advert'; readonly advert: Advert; readonly src: string }
   /** Call on timer expiry; safe to call spuriously. */
@@ -94,7 +105,8 @@ export type TransitionReason =
   | 'fault' // interface down or weight-0 tracker failed
   | 'faultCleared'
   | 'syncGroup'
-  | 'shutdown';
+  | 'shutdown'
+  | 'reload'; // SIGHUP: the instance carries on in the state it had (silent: no log line, no notify)
 
 export type Action =
   /** Send an advert now (the edge encodes it with the instance's ends). */

@@ -81,3 +81,30 @@ test('time going backwards is a programmer error', () => {
   i.handle({ type: 'start' }, t0);
   assert.throws(() => i.handle({ type: 'timeout' }, millis(t0 - 1)), /time went backwards/);
 });
+
+test('reload, was MASTER: MASTER at once with reason reload, advert and VIPs, no GARP unless it gained addresses', () => {
+  for (const announce of [false, true]) {
+    const i = new Instance(makeConfig({ name: 'VI_1', primaryAddress: '10.0.0.1', priority: 100 }));
+    const out = i.handle({ type: 'start', resume: { state: 'MASTER', announce } }, t0);
+    assert.equal(i.state, 'MASTER');
+    assert.deepEqual(out[0], { type: 'transition', from: 'INIT', to: 'MASTER', reason: 'reload', priority: 100 });
+    assert.deepEqual(out.map((a) => a.type), announce ? ['transition', 'send', 'addVips', 'announce'] : ['transition', 'send', 'addVips']);
+    assert.equal(i.deadline('advert'), t0 + 1000);
+    assert.equal(i.deadline('garpDelay'), announce ? t0 + 5000 : null);
+  }
+});
+
+test('reload, was BACKUP: BACKUP with reason reload and a fresh Master_Down_Interval', () => {
+  const i = new Instance(makeConfig({ name: 'VI_1', primaryAddress: '10.0.0.1', priority: 100 }));
+  const out = i.handle({ type: 'start', resume: { state: 'BACKUP', announce: false } }, t0);
+  assert.deepEqual(out, [{ type: 'transition', from: 'INIT', to: 'BACKUP', reason: 'reload', priority: 100 }]);
+  assert.equal(i.nextDeadline(), t0 + 3609.375);
+});
+
+test('reload into a fault: an instance with its own fault starts in FAULT whatever it was', () => {
+  const i = new Instance(makeConfig({ name: 'VI_1', primaryAddress: '10.0.0.1', priority: 100, trackers: [{ id: 'script:chk', weight: 0, reverse: false }] }));
+  i.handle({ type: 'tracker', id: 'script:chk', up: false }, t0);
+  const out = i.handle({ type: 'start', resume: { state: 'MASTER', announce: false } }, t0);
+  assert.equal(i.state, 'FAULT');
+  assert.equal(out.some((a) => a.type === 'addVips'), false);
+});
