@@ -1,7 +1,7 @@
 // Failover benchmark (docs/benchmarks.md, "Failover"): vipkeeper and Debian's
 // keepalived 2.2.7 side by side in one run, trials interleaved so both see the
 // same machine load. Run as root:
-//   node --import tsx scripts/bench/failover.ts [--mode hard|graceful|both] [--n 5] [--intervals 1,0.1,0.01]
+//   node --import tsx scripts/bench/failover.ts [--mode hard|kill|graceful|both|all] [--n 5] [--intervals 1,0.1,0.01]
 //     [--programs vipkeeper,keepalived] [--diag]
 // --diag: vipkeeper on r2 logs JSON (ms times), and each trial prints where its time went.
 import { runTrial, boundS, type Mode, type Program, type TrialResult } from './lib/failover-trial.ts';
@@ -13,7 +13,7 @@ function arg(name: string, fallback: string): string {
 }
 
 const modeArg = arg('mode', 'both');
-const modes: Mode[] = modeArg === 'both' ? ['hard', 'graceful'] : [modeArg as Mode];
+const modes: Mode[] = modeArg === 'both' ? ['hard', 'graceful'] : modeArg === 'all' ? ['hard', 'kill', 'graceful'] : [modeArg as Mode];
 const n = Math.min(Math.max(Number(arg('n', '5')), 1), 20);
 const intervals = arg('intervals', '1,0.1,0.01').split(',');
 const programs = arg('programs', 'vipkeeper,keepalived').split(',') as Program[];
@@ -59,7 +59,7 @@ for (const mode of modes) {
       ]);
     }
   }
-  console.log(`\n${mode === 'hard' ? 'Hard failover (SIGSTOP+SIGKILL, link cut at the bridge)' : 'Graceful handover (SIGTERM)'}; ms, median (min–max)`);
+  console.log(`\n${mode === 'hard' ? 'Hard failover (SIGSTOP+SIGKILL, link cut at the bridge)' : mode === 'kill' ? 'SIGKILL alone (r1\'s kernel keeps the VIP)' : 'Graceful handover (SIGTERM)'}; ms, median (min–max)`);
   console.log(table(['program', 'advert_int s', 'bound ms', 'n', 'VIP beyond bound', 'GARP beyond bound', 'client gap', 'false takeovers', `target ≤ ${TARGET_MS} ms`], rows));
 }
 console.log(`\nload average at trial starts: first ${loads[0]}, last ${loads.at(-1)}`);

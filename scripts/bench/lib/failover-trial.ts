@@ -14,7 +14,12 @@ import { LinkCutter } from './link-cutter.ts';
 import { nowEpochS, sleep } from './clock.ts';
 
 export type Program = 'vipkeeper' | 'keepalived';
-export type Mode = 'hard' | 'graceful';
+/**
+ * hard: a crash that takes the master off the wire (processes frozen, killed,
+ * its port cut); kill: SIGKILL alone — the master's kernel keeps the VIP and
+ * answers for it until the backup's GARP moves the client; graceful: SIGTERM.
+ */
+export type Mode = 'hard' | 'kill' | 'graceful';
 
 export interface TrialResult {
   readonly program: Program;
@@ -38,9 +43,9 @@ const R1 = '10.77.0.1';
 
 const skewS = (prio: number, advertIntS: number) => ((256 - prio) * advertIntS) / 256;
 
-/** The protocol's bound: hard = Master_Down_Interval of r2; graceful = r2's Skew_Time. */
+/** The protocol's bound: hard/kill = Master_Down_Interval of r2; graceful = r2's Skew_Time. */
 export function boundS(mode: Mode, advertIntS: number): number {
-  return (mode === 'hard' ? 3 * advertIntS : 0) + skewS(100, advertIntS);
+  return (mode === 'graceful' ? 0 : 3 * advertIntS) + skewS(100, advertIntS);
 }
 
 const routerConf = (id: string, priority: number, advertInt: string) =>
@@ -103,6 +108,7 @@ export async function runTrial(program: Program, advertInt: string, mode: Mode, 
     const r2LinesBefore = r2.lines.length;
     const killS = nowEpochS();
     if (mode === 'hard') crash(r1Pids, () => cutter.cut('r1'));
+    else if (mode === 'kill') for (const pid of r1Pids) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
     else r1.signal('SIGTERM');
 
     await r2.waitForLine(/\(VI_1\) Entering MASTER STATE/, (boundS(mode, advertIntS) + 10) * 1000, r2LinesBefore);
@@ -113,8 +119,8 @@ export async function runTrial(program: Program, advertInt: string, mode: Mode, 
     const fromR1 = capture.from(R1);
     const notes: string[] = [];
     let refS: number;
-    if (mode === 'hard') {
-      if (!cutter.isCut('r1')) notes.push('the link was not cut');
+    if (mode === 'hard' || mode === 'kill') {
+      if (mode === 'hard' && !cutter.isCut('r1')) notes.push('the link was not cut');
       refS = fromR1.filter((a) => a.atS <= vipS).at(-1)?.atS ?? NaN;
       if (fromR1.some((a) => a.prio === 0)) notes.push('a priority 0 advert escaped the crash');
     } else {
