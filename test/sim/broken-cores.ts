@@ -48,3 +48,25 @@ export const masterDownOver = (adverts: number): RouterFactory => (configs, grou
 
 /** A core that ignores its sync groups: members move on their own timers and adverts. */
 export const withoutSyncGroups: RouterFactory = (configs) => new Router(configs, []);
+
+/**
+ * A core whose adverts stop reaching the wire once `mute` is set (a MASTER
+ * that keeps its VIPs and its advert timer but whose sends are lost inside
+ * the daemon). Every step check still passes; only the settle check sees the
+ * second master that appears when a backup stops hearing it.
+ */
+export class MuteRouter extends Router {
+  mute = false;
+
+  override receive(ifname: string, family: Family, advert: Advert, src: string, now: Millis): TaggedAction[] {
+    return this.#filter(super.receive(ifname, family, advert, src, now));
+  }
+
+  override timeout(now: Millis): TaggedAction[] {
+    return this.#filter(super.timeout(now));
+  }
+
+  #filter(actions: TaggedAction[]): TaggedAction[] {
+    return this.mute ? actions.filter((a) => a.action.type !== 'send') : actions;
+  }
+}

@@ -114,8 +114,14 @@ export class SimNode {
     return this.status === 'running';
   }
 
+  /**
+   * Stalled until the stall's end has been *processed* (World's stallEnd sets
+   * stalledUntilMs to 0), not merely until the clock reads its end: anything
+   * else due in that same millisecond (a settle check, a scheduled fault)
+   * runs while the event loop is still blocked, before the late timers.
+   */
   get stalled(): boolean {
-    return this.stalledUntilMs > this.#env.nowMs();
+    return this.stalledUntilMs !== 0;
   }
 
   localNow(): Millis {
