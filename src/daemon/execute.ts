@@ -15,6 +15,8 @@ export interface InstanceEffects {
   addVips(): Promise<void>;
   removeVips(): Promise<void>;
   announce(count: number): Promise<void>;
+  /** Drops GARP/NA still waiting to go out (synchronous: before the queue moves on). */
+  cancelAnnounce(): void;
 }
 
 export interface TransitionRecord {
@@ -80,6 +82,7 @@ export class Executor {
       }
       case 'removeVips': {
         const fx = this.#opts.effects(instance);
+        fx?.cancelAnnounce();
         if (fx) this.#enqueue(instance, () => fx.removeVips(), 'removing VIPs');
         return;
       }

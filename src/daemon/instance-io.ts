@@ -117,6 +117,18 @@ export class InstanceIo implements InstanceEffects {
     await this.#addOne(spec);
   }
 
+  /**
+   * GARP/NA still queued behind vrrp_garp_interval must not go out for VIPs
+   * we give up: they would pull clients back to a router that no longer
+   * answers. Called as soon as the core decides to leave MASTER, not after
+   * the queue (which would wait for the whole train).
+   */
+  cancelAnnounce(): void {
+    const name = this.#inst.core.name;
+    const dropped = this.#deps.announcer.cancel(name);
+    if (dropped > 0) this.#deps.log.info({ instance: name }, `(${name}) ${dropped} queued gratuitous ARP/NA cancelled`);
+  }
+
   async removeVips(): Promise<void> {
     const name = this.#inst.core.name;
     this.#holding = false;
@@ -222,7 +234,7 @@ export class InstanceIo implements InstanceEffects {
       if (!link) continue;
       this.#deps.log.info(`(${this.#inst.core.name}) Sending/queueing gratuitous ARPs on ${dev} for ${vips.join(', ')}`);
       const router = vips.some((a) => a.includes(':')) && ipv6Forwarding(dev);
-      sends.push(this.#deps.announcer.announce({ ifindex: link.index, ifname: dev, mac: macBytes(link.mac), vips, router }, count));
+      sends.push(this.#deps.announcer.announce({ ifindex: link.index, ifname: dev, mac: macBytes(link.mac), vips, router, owner: this.#inst.core.name }, count));
     }
     await Promise.all(sends);
   }

@@ -17,6 +17,8 @@ export interface AnnounceTarget {
   readonly vips: readonly string[]; // IPv4 get GARP, IPv6 get NA
   /** NA Router flag (keepalived: IPv6 forwarding on the interface). */
   readonly router: boolean;
+  /** Who asks (the instance name): cancel(owner) drops what still waits. */
+  readonly owner?: string;
 }
 
 export interface AnnouncerOptions {
@@ -29,7 +31,7 @@ export interface AnnouncerOptions {
   readonly setTimer?: (fn: () => void, ms: number) => { cancel(): void };
 }
 
-export interface AnnouncerStats { garpSent: number; naSent: number; sendErrors: number; overflowDropped: number }
+export interface AnnouncerStats { garpSent: number; naSent: number; sendErrors: number; overflowDropped: number; cancelled: number }
 
 export type AnnouncerEvents = {
   sendError: [SocketError];
@@ -37,7 +39,7 @@ export type AnnouncerEvents = {
 };
 
 type Kind = 'arp' | 'na';
-interface Frame { readonly ifindex: number; readonly kind: Kind; readonly bytes: Uint8Array; readonly done: () => void }
+interface Frame { readonly ifindex: number; readonly kind: Kind; readonly bytes: Uint8Array; readonly owner: string | undefined; readonly done: () => void }
 interface Lane { readonly frames: Frame[]; nextAtMs: number; timer: { cancel(): void } | null }
 
 const defaultTimer = (fn: () => void, ms: number) => {
@@ -46,7 +48,7 @@ const defaultTimer = (fn: () => void, ms: number) => {
 };
 
 export class Announcer extends TypedEmitter<AnnouncerEvents> {
-  readonly stats: AnnouncerStats = { garpSent: 0, naSent: 0, sendErrors: 0, overflowDropped: 0 };
+  readonly stats: AnnouncerStats = { garpSent: 0, naSent: 0, sendErrors: 0, overflowDropped: 0, cancelled: 0 };
   readonly #opts: AnnouncerOptions;
   readonly #socket: NativePacketSocket;
   readonly #now: () => number;
@@ -83,9 +85,28 @@ export class Announcer extends TypedEmitter<AnnouncerEvents> {
       let left = total;
       const done = () => { if (--left === 0) resolve(); };
       for (let round = 0; round < count; round++) {
-        for (const f of frames) this.#enqueue(target, { ifindex: target.ifindex, kind: f.kind, bytes: f.bytes, done });
+        for (const f of frames) this.#enqueue(target, { ifindex: target.ifindex, kind: f.kind, bytes: f.bytes, owner: target.owner, done });
       }
     });
+  }
+
+  /**
+   * Drops the frames of `owner` that still wait (their announce settles).
+   * An instance leaving MASTER calls it: with vrrp_garp_interval pacing a
+   * long queue, a GARP sent after the VIP left would pull clients back to a
+   * router that no longer answers for it.
+   */
+  cancel(owner: string): number {
+    let dropped = 0;
+    for (const lane of this.#lanes.values()) {
+      const keep: Frame[] = [];
+      for (const f of lane.frames) {
+        if (f.owner === owner) { dropped++; f.done(); } else keep.push(f);
+      }
+      lane.frames.splice(0, lane.frames.length, ...keep);
+    }
+    this.stats.cancelled += dropped;
+    return dropped;
   }
 
   /** Drops whatever waits and closes the socket; idempotent. */

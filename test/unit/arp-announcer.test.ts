@@ -102,3 +102,17 @@ test('close drops what waits and settles pending announces', async () => {
   await h.announcer.announce(target(['10.0.0.1']), 1);
   assert.equal(h.sent.length, 1, 'nothing is sent after close');
 });
+
+test('cancel(owner) drops only that owner\'s waiting frames; its announce settles, the other\'s goes on', async () => {
+  const h = harness(100, 100);
+  const a = h.announcer.announce({ ...target(['10.0.0.1', '10.0.0.2']), owner: 'VI_1' }, 3);
+  const b = h.announcer.announce({ ...target(['10.0.0.9']), owner: 'VI_2' }, 2);
+  assert.equal(h.sent.length, 1, 'one frame at once, the rest paced');
+  assert.equal(h.announcer.cancel('VI_1'), 5);
+  await a; // settles although most of its frames were never sent
+  h.runAll();
+  await b;
+  assert.deepEqual(h.sent.map(targetIp), ['10.0.0.1', '10.0.0.9', '10.0.0.9']);
+  assert.equal(h.announcer.stats.cancelled, 5);
+  assert.equal(h.announcer.cancel('VI_1'), 0, 'nothing left to cancel');
+});
