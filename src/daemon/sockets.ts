@@ -1,7 +1,8 @@
 // The VRRP sockets of the daemon: one per (interface, family), shared by
-// every instance on it (DESIGN.md). A socket that receives joins the group
-// once if any multicast instance needs it; a VMAC interface gets a send-only
-// socket, because adverts are received on the base interface, as keepalived does.
+// every instance on it (DESIGN.md). A socket that receives joins every group
+// a multicast instance on it needs (mcast_dst_ip may differ per instance); a
+// VMAC interface gets a send-only socket, because adverts are received on the
+// base interface, as keepalived does.
 import type { Family } from '../base/ip.ts';
 import { VrrpSocket, type VrrpPacket, type VrrpDrop } from '../net/vrrp-socket.ts';
 
@@ -34,7 +35,11 @@ export class SocketTable {
   ensure(need: SocketNeed): VrrpSocket {
     const key = socketKey(need.ifname, need.family);
     const have = this.#sockets.get(key);
-    if (have && have.ifindex === need.ifindex && (have.receive || !need.receive) && (have.socket.group !== null || need.group === null)) return have.socket;
+    if (have && have.ifindex === need.ifindex && (have.receive || !need.receive) && (have.socket.group !== null || need.group === null)) {
+      // Instances on one interface may use different groups (mcast_dst_ip): join each.
+      if (have.receive && need.group !== null && !have.socket.hasGroup(need.group)) have.socket.joinGroup(need.group);
+      return have.socket;
+    }
     if (have) this.close(need.ifname, need.family);
     const receive = need.receive || (have?.receive ?? false);
     const group = need.group ?? have?.socket.group ?? null;

@@ -79,6 +79,8 @@ export class VrrpSocket extends TypedEmitter<VrrpSocketEvents> {
   readonly #unicastTtlMax: number;
   readonly #raw: NativeRawSocket;
   #closed = false;
+  /** Every group joined: `group` first, then those of other instances on this interface (mcast_dst_ip). */
+  readonly #groups = new Set<string>();
 
   /** Opens, configures and starts the socket; throws SocketError (e.g. errnoCode 'ENODEV'). */
   constructor(opts: VrrpSocketOptions) {
@@ -113,7 +115,22 @@ export class VrrpSocket extends TypedEmitter<VrrpSocketEvents> {
     raw.setMulticastLoop(false);
     // VRRPv3 over IPv6: the codec computes the checksum; the kernel leaves it alone (offset -1).
     if (this.family === 6) raw.setChecksumOffset(-1);
-    if (this.group !== null) raw.joinGroup(this.group, this.ifindex);
+    if (this.group !== null) this.joinGroup(this.group);
+  }
+
+  /** Joins one more group on this socket's interface (idempotent); throws SocketError. */
+  joinGroup(group: string): void {
+    if (this.#groups.has(group)) return;
+    try {
+      this.#raw.joinGroup(group, this.ifindex);
+    } catch (e) {
+      throw toSocketError(e, `join ${group} on ${this.ifname}`);
+    }
+    this.#groups.add(group);
+  }
+
+  hasGroup(group: string): boolean {
+    return this.#groups.has(group);
   }
 
   /** Sends one VRRP message out of this interface; returns false (and emits sendError) on failure. */
@@ -133,12 +150,12 @@ export class VrrpSocket extends TypedEmitter<VrrpSocketEvents> {
     }
   }
 
-  /** Leaves the group and closes; idempotent. */
+  /** Leaves the groups and closes; idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.group !== null) {
-      try { this.#raw.leaveGroup(this.group, this.ifindex); } catch { /* the interface may be gone; close drops it anyway */ }
+    for (const group of this.#groups) {
+      try { this.#raw.leaveGroup(group, this.ifindex); } catch { /* the interface may be gone; close drops it anyway */ }
     }
     this.#raw.close();
   }
