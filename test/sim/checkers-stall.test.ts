@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { Scenario } from './scenario.ts';
 import { SimFailure } from './world.ts';
 import { breakNode, MuteRouter } from './broken-cores.ts';
+import { runSeed } from './run.ts';
 
 const STALL_AT_MS = 20_000; // long after convergence (settle at ~5 s)
 
@@ -60,5 +61,13 @@ describe('a stall that ends on a settle check', () => {
     assert.ok(failure, 'the checker reported nothing');
     assert.match(failure.message, /VRID 5: 2 masters \(r1,r2\)/);
     assert.match(failure.message, new RegExp(`at t=${((endMs + boundMs) / 1000).toFixed(3)}s`), 'reported by the settle check the stall end scheduled');
+  });
+});
+
+describe('seed 101205 at 30 faults', () => {
+  it('passes: r2 stalled for exactly B, the settle check on its last millisecond is skipped', () => {
+    const r = runSeed(101205, { faults: 30 });
+    assert.equal(r.failure, null);
+    assert.ok(r.checker.counts.settleSkipped > 0);
   });
 });

@@ -17,6 +17,11 @@ export class Checker implements WorldObserver {
   readonly #world: World;
   #faultSeq = 0;
   #converged = false;
+  #lastFaultMs = 0;
+  #settleDueMs = 0;
+  #convergedAtMs: number | null = null;
+  /** VRIDs whose (v3) routers disagree on advert_int; see #afterTransitions. */
+  readonly #mixedVrids: ReadonlySet<number>;
   #pending: Takeover[] = [];
   #takeovers: Takeover[] = [];
   readonly early = new EarlyTakeoverCheck();
@@ -25,11 +30,27 @@ export class Checker implements WorldObserver {
 
   constructor(world: World) {
     this.#world = world;
+    this.#mixedVrids = mixedIntervalVrids(world);
     world.observe(this);
   }
 
   get converged(): boolean {
     return this.#converged;
+  }
+
+  /** When the settle check that counts is due (global ms): B after the last fault or unsettling transition. */
+  get settleDueMs(): number {
+    return this.#settleDueMs;
+  }
+
+  /** When the checker last declared convergence, or null if it has not yet. */
+  get convergedAtMs(): number | null {
+    return this.#convergedAtMs;
+  }
+
+  /** Global time of the last fault (settle points count B from it, or from a later transition). */
+  get lastFaultMs(): number {
+    return this.#lastFaultMs;
   }
 
   // ---- per step ----
@@ -45,11 +66,14 @@ export class Checker implements WorldObserver {
     this.early.afterStep(node, cause, actions, localNow, fail);
     if (cause === 'rx') this.masterRx.afterRx(node, actions, fail);
     if (cause === 'start') this.#checkOwners(node, fail);
+    let unsettling = false;
     for (const { instance, action } of actions) {
       if (action.type !== 'transition') continue;
       if (this.#converged) fail(`flap: ${instance} ${action.from}→${action.to} (${action.reason}) after convergence with no fault since`);
       if (action.to === 'MASTER') this.#checkTakeover(node, node.config(instance), action.reason, fail);
+      unsettling ||= this.#mixedVrids.has(node.config(instance).vrid);
     }
+    if (unsettling) this.#scheduleSettle();
   }
 
   /** Invariant 3: an address owner with `state MASTER` is MASTER straight from its start step. */
@@ -85,12 +109,30 @@ export class Checker implements WorldObserver {
   }
 
   fault(_label: string): void {
-    this.#faultSeq++;
+    this.#lastFaultMs = this.#world.now;
     this.#converged = false;
     this.#takeovers = this.#pending;
     this.#pending = [];
-    const seq = this.#faultSeq;
-    this.#world.at(this.#world.now + this.settleBoundMs(), 'settle check', () => this.#settle(seq));
+    this.#scheduleSettle();
+  }
+
+  /**
+   * The settle point is B after the last event that can legitimately change
+   * the election: a fault, or (before convergence) a transition in a VRID
+   * whose routers disagree on advert_int. There a backup learns the interval
+   * of whichever advert it accepted last (RFC 9568 §6.4.2): a stepping-down
+   * master's last advert (higher_prio_send_advert) or a short-lived lower
+   * master (accepted by nopreempt backups) that reaches it after the real
+   * master's advert leaves it timing a slower master by a faster one, and it
+   * takes over; its own adverts can do the same to the next backup. Each such
+   * transition restarts the clock; once nothing has moved for B, every
+   * backup's last accepted advert is the master's and nothing can move until
+   * the next fault. With one interval per VRID, B after the fault is enough.
+   */
+  #scheduleSettle(): void {
+    const seq = ++this.#faultSeq;
+    this.#settleDueMs = this.#world.now + this.settleBoundMs();
+    this.#world.at(this.#settleDueMs, 'settle check', () => this.#settle(seq));
   }
 
   /**
@@ -142,6 +184,7 @@ export class Checker implements WorldObserver {
     for (const vrid of w.vrids()) for (const comp of comps) this.#checkComponent(vrid, comp);
     this.counts.settles++;
     this.#converged = true;
+    this.#convergedAtMs = w.now;
     this.#takeovers = [];
     const refreshMs = Math.max(0, ...w.nodes.flatMap((n) => n.configs.map((c) => c.garp.masterRefreshMs ?? Infinity)));
     if (Number.isFinite(refreshMs)) {
@@ -232,4 +275,18 @@ export class Checker implements WorldObserver {
       fail(`${cfg.name} took over at ${now}ms (${reason}), later than ${other.node} must have:${other.waits} + one delay = ${other.latest.toFixed(0)}ms`);
     }
   }
+}
+
+/** v3 VRIDs whose routers are configured with different advert intervals. */
+function mixedIntervalVrids(world: World): Set<number> {
+  const seen = new Map<number, Set<number>>();
+  for (const n of world.nodes) {
+    for (const c of n.configs) {
+      if (c.version !== 3) continue;
+      const xs = seen.get(c.vrid) ?? new Set<number>();
+      xs.add(c.advertIntervalMs);
+      seen.set(c.vrid, xs);
+    }
+  }
+  return new Set([...seen].filter(([, xs]) => xs.size > 1).map(([vrid]) => vrid));
 }
