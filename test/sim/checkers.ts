@@ -20,7 +20,7 @@ export class Checker implements WorldObserver {
   #lastFaultMs = 0;
   #settleDueMs = 0;
   #convergedAtMs: number | null = null;
-  /** VRIDs whose (v3) routers disagree on advert_int; see #afterTransitions. */
+  /** VRIDs whose (v3) routers disagree on advert_int; see #scheduleSettle. */
   readonly #mixedVrids: ReadonlySet<number>;
   #pending: Takeover[] = [];
   #takeovers: Takeover[] = [];
