@@ -28,7 +28,7 @@ test('GARP and unsolicited NA update the peer neighbour cache and decode cleanly
 
     const sender = spawnFixture(lab, 'a', 'announce.ts', ['eth0', `${VIP4},${VIP6}`, '2']);
     assert.equal(await sender.exited(), 0, sender.stderr());
-    assert.deepEqual({ ...sender.lines[0], elapsedMs: 0 }, { garpSent: 2, naSent: 2, sendErrors: 0, overflowDropped: 0, errors: [], elapsedMs: 0 });
+    assert.deepEqual({ ...sender.lines[0], elapsedMs: 0 }, { garpSent: 2, naSent: 2, sendErrors: 0, overflowDropped: 0, cancelled: 0, errors: [], elapsedMs: 0 });
 
     const neigh = (vip: string) => lab.exec('b', ['ip', 'neigh', 'show', vip, 'dev', 'eth0']);
     await waitFor(`b's ARP entry for ${VIP4} → ${MAC_A}`, () => neigh(VIP4).includes(MAC_A));
