@@ -112,7 +112,11 @@ export async function runTrial(program: Program, advertInt: string, mode: Mode, 
     else r1.signal('SIGTERM');
 
     await r2.waitForLine(/\(VI_1\) Entering MASTER STATE/, (boundS(mode, advertIntS) + 10) * 1000, r2LinesBefore);
-    const vipS = await waitFor('VIP added on r2', () => monitor.firstAdd(VIP, killS) ?? false, 5000, 5);
+    const vipS = await waitFor('VIP added on r2', () => monitor.firstAdd(VIP, killS) ?? false, 5000, 5).catch((e: unknown) => {
+      // Keep what explains it: r2's own account and every address event the monitor saw.
+      const events = monitor.events.map((ev) => `${ev.added ? '+' : '-'}${ev.address}@${((ev.atS - killS) * 1000).toFixed(1)}ms`).join(' ');
+      throw new Error(`${(e as Error).message}\n  r2 log:\n    ${r2.lines.map((l) => l.text).join('\n    ')}\n  address events (ms after the kill): ${events}`);
+    });
     await waitFor('client replies resume', () => p.repliesS.some((t) => t > vipS), 5000, 5);
     await sleep(200);
 
