@@ -5,8 +5,18 @@
 import type { Millis } from '../../src/base/units.ts';
 import { millis } from '../../src/base/units.ts';
 import { Instance } from '../../src/vrrp/instance.ts';
-import type { Action, InstanceConfig, TransitionReason, VrrpState } from '../../src/vrrp/types.ts';
+import type { Action, GarpConfig, InstanceConfig, TransitionReason, VrrpState } from '../../src/vrrp/types.ts';
 import type { Advert } from '../../src/vrrp/advert.ts';
+
+/** keepalived's garp_* defaults (shared with the simulator's config builder). */
+export const DEFAULT_GARP: GarpConfig = {
+  masterDelayMs: millis(5000),
+  masterRepeat: 5,
+  masterRefreshMs: null,
+  masterRefreshRepeat: 1,
+  lowerPrioDelayMs: null,
+  lowerPrioRepeat: null,
+};
 
 /** A complete InstanceConfig with keepalived's defaults; override what the test is about. */
 export function makeConfig(over: Partial<InstanceConfig> & { name: string; primaryAddress: string }): InstanceConfig {
@@ -23,14 +33,7 @@ export function makeConfig(over: Partial<InstanceConfig> & { name: string; prima
     acceptMode: false,
     advertAddresses: ['10.0.0.100'],
     auth: { type: 'none' },
-    garp: {
-      masterDelayMs: millis(5000),
-      masterRepeat: 5,
-      masterRefreshMs: null,
-      masterRefreshRepeat: 1,
-      lowerPrioDelayMs: null,
-      lowerPrioRepeat: null,
-    },
+    garp: DEFAULT_GARP,
     lowerPrioNoAdvert: false,
     higherPrioSendAdvert: false,
     downTimerAdverts: 3,

@@ -5,14 +5,9 @@ import type { Family } from '../../src/base/ip.ts';
 import type { GarpConfig, InstanceConfig, TrackerRef } from '../../src/vrrp/types.ts';
 import type { VrrpVersion } from '../../src/vrrp/advert.ts';
 
-export const DEFAULT_GARP: GarpConfig = {
-  masterDelayMs: millis(5000),
-  masterRepeat: 5,
-  masterRefreshMs: null,
-  masterRefreshRepeat: 1,
-  lowerPrioDelayMs: null,
-  lowerPrioRepeat: null,
-};
+import { DEFAULT_GARP } from '../lib/pair.ts';
+
+export { DEFAULT_GARP };
 
 /** Router i's primary address on the segment (i from 0). */
 export function routerAddress(family: Family, i: number): string {
