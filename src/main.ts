@@ -1,6 +1,6 @@
 // vipkeeper's entry point: keepalived's flags → version/help, config test,
 // config dump, or the daemon.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { parseArgs, USAGE } from './cli/args.ts';
 import type { CliOptions } from './cli/options.ts';
@@ -32,13 +32,32 @@ function keepYoungGenerationSmall(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
 }
 
+/**
+ * -tFILE as keepalived opens it: appended to, created 0644, never through a
+ * symlink (O_NOFOLLOW), so a link planted at the path cannot aim root's write.
+ * undefined (after keepalived's message) when it cannot be opened.
+ */
+function openConfigTestLog(path: string): number | undefined {
+  try {
+    return openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    process.stderr.write(`Unable to open config-test log file ${path} ${-(e.errno ?? 0)} - ${e.message}\n`);
+    return undefined;
+  }
+}
+
 /** -t: every diagnostic to stderr (or the -tFILE log), exit status as keepalived -t. */
 function configTest(o: CliOptions): number {
   keepYoungGenerationSmall();
+  const logFd = o.configTestLogFile === null ? null : openConfigTestLog(o.configTestLogFile);
+  if (logFd === undefined) return 1;
   const result = loadAndCheck(o.configFile, o.configId);
   const text = result.diagnostics.map((d) => formatDiagnostic(d) + '\n').join('');
-  if (o.configTestLogFile !== null) appendFileSync(o.configTestLogFile, text);
-  else process.stderr.write(text);
+  if (logFd !== null) {
+    writeFileSync(logFd, text);
+    closeSync(logFd);
+  } else process.stderr.write(text);
   if (o.dumpConf) process.stdout.write(JSON.stringify(result.config, null, 2) + '\n');
   return result.exitStatus;
 }

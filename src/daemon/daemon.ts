@@ -104,7 +104,7 @@ export class Daemon {
       log: this.#log,
       effects: (name) => this.#io.get(name),
       onTransition: (t) => this.#notifications.onTransition(t),
-      onDrop: (instance, reason, src) => this.#drops.record(instance || 'vrrp', reason, src, '', instance !== ''),
+      onDrop: (instance, reason, src, words) => this.#drops.record(instance || 'vrrp', reason, src, '', words),
     });
     for (const a of this.#instances.values()) this.#io.set(a.core.name, this.#buildIo(a));
     await this.#warm();

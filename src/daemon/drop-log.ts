@@ -1,6 +1,8 @@
 // Counts every dropped advert by (instance or interface, reason) and logs it
-// in keepalived's words, at most once per 10 s per key so that a
-// misconfigured peer at advert_int 0.01 cannot flood the journal.
+// in keepalived's words, at most once per 10 s per key, with the number not
+// logged since, so that a misconfigured peer at advert_int 0.01 (or anyone on
+// the LAN) cannot flood the journal. keepalived logs one line per packet;
+// every drop is still counted here (SIGUSR2 stats).
 import type { Logger } from '../observe/logger.ts';
 import type { Clock } from './clock.ts';
 
@@ -28,19 +30,28 @@ export class DropLog {
     this.#clock = clock;
   }
 
-  /** Counts a drop; logs it unless `alreadyLogged` (the core words its own drops, per packet, as keepalived). */
-  record(where: string, reason: string, src: string, detail: string, alreadyLogged = false): void {
+  /**
+   * Counts a drop and logs it unless its key was logged less than 10 s ago.
+   * `words`: the core's line for a per-instance drop, logged as is (info, as
+   * keepalived); otherwise the line is built here from the reason (warn).
+   */
+  record(where: string, reason: string, src: string, detail: string, words?: string): void {
     const key = `${where}|${reason}`;
     const count = (this.#counts.get(key) ?? 0) + 1;
     this.#counts.set(key, count);
-    if (alreadyLogged || reason === 'ownAdvert') return; // own adverts looped back: normal, counted only
+    if (words === undefined && reason === 'ownAdvert') return; // own adverts looped back: normal, counted only
     const now = this.#clock.now();
     const last = this.#lastLogged.get(key);
     if (last && now - last.at < LOG_EVERY_MS) return;
     const suppressed = last ? count - last.countThen - 1 : 0;
     this.#lastLogged.set(key, { at: now, countThen: count });
-    const words = WORDS[reason]?.(src, detail) ?? `dropped advert from ${src}: ${reason}${detail ? ` (${detail})` : ''}`;
-    this.#log.warn({ drop: reason, src }, `(${where}) ${words}${suppressed > 0 ? ` [${suppressed} more since last report]` : ''}`);
+    const more = suppressed > 0 ? ` [${suppressed} more since last report]` : '';
+    if (words !== undefined) {
+      this.#log.info({ instance: where, drop: reason, src }, `${words}${more}`);
+      return;
+    }
+    const line = WORDS[reason]?.(src, detail) ?? `dropped advert from ${src}: ${reason}${detail ? ` (${detail})` : ''}`;
+    this.#log.warn({ drop: reason, src }, `(${where}) ${line}${more}`);
   }
 
   counts(): Record<string, number> {

@@ -32,7 +32,8 @@ export interface ExecutorOptions {
   readonly effects: (instance: string) => InstanceEffects | undefined;
   /** Subscribers to transitions: notify scripts, FIFO, status, sd_notify. */
   readonly onTransition: (t: TransitionRecord) => void;
-  readonly onDrop: (instance: string, reason: string, src: string) => void;
+  /** `words`: the core's line for the drop (keepalived's), to be logged rate-limited. */
+  readonly onDrop: (instance: string, reason: string, src: string, words: string | undefined) => void;
 }
 
 const STATE_WORDS: Record<VrrpState, string> = { INIT: 'INIT', BACKUP: 'BACKUP', MASTER: 'MASTER', FAULT: 'FAULT', STOP: 'STOP' };
@@ -108,7 +109,7 @@ export class Executor {
         }
         return;
       case 'drop':
-        this.#opts.onDrop(instance, action.reason, action.src);
+        this.#opts.onDrop(instance, action.reason, action.src, action.msg);
         return;
       case 'log':
         log[action.level]({ instance }, action.msg);

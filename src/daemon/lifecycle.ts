@@ -4,7 +4,6 @@
 //   SIGUSR1 / SIGUSR2 write /tmp/keepalived.data / /tmp/keepalived.stats (JSON here)
 // vipkeeper is one process: -p and -r name the same PID. It always runs in
 // the foreground (systemd Type=notify); -n is accepted for compatibility.
-import { closeSync, constants, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import type { CliOptions } from '../cli/options.ts';
 import { loadAndCheck } from '../config/load.ts';
 import { createLogger, type Logger } from '../observe/logger.ts';
@@ -13,9 +12,11 @@ import { monotonicClock } from './clock.ts';
 import { Daemon } from './daemon.ts';
 import { checkReload, logDiagnostics, replaceDaemon } from './reload.ts';
 import { livePid, removePid, writePid } from './pidfile.ts';
+import { replaceFile } from '../observe/safe-file.ts';
 
 const DEFAULT_PID = '/run/keepalived.pid';
 const DEFAULT_VRRP_PID = '/run/keepalived_vrrp.pid';
+const DUMP_MODE = 0o600; // keepalived 2.2.7's dumps, measured
 
 
 function safeNotify(state: string): void {
@@ -36,14 +37,7 @@ export async function runDaemon(options: CliOptions): Promise<number> {
     return signals.exit(1);
   }
   const pidFiles = [...new Set([options.pidFile ?? DEFAULT_PID, options.vrrpPidFile ?? DEFAULT_VRRP_PID])];
-  for (const f of pidFiles) {
-    const other = livePid(f);
-    if (other !== null) {
-      log.error(`daemon is already running (pid ${other} in ${f})`);
-      return signals.exit(1);
-    }
-  }
-  for (const f of pidFiles) writePid(f);
+  if (!claimPidFiles(pidFiles, log)) return signals.exit(1);
   log.info(`Starting VRRP child process, pid=${process.pid}`);
   log.info(`Opening file '${options.configFile}'.`);
 
@@ -105,8 +99,10 @@ export async function runDaemon(options: CliOptions): Promise<number> {
         finish(1);
       });
     };
-    // keepalived's fixed paths; VIPKEEPER_DUMP_DIR moves them (tests running side by side).
-    const dumpDir = process.env['VIPKEEPER_DUMP_DIR'] ?? '/tmp';
+    // keepalived's fixed paths, in $TMPDIR when it is absolute (keepalived's
+    // set_tmp_dir); VIPKEEPER_DUMP_DIR moves them too (tests running side by side).
+    const tmpdir = process.env['TMPDIR']?.startsWith('/') ? process.env['TMPDIR'] : '/tmp';
+    const dumpDir = process.env['VIPKEEPER_DUMP_DIR'] ?? tmpdir;
     signals.route({
       SIGTERM: () => stop('SIGTERM'),
       SIGINT: () => stop('SIGINT'),
@@ -166,18 +162,41 @@ class SignalRouter {
 }
 
 /**
- * Writes a dump as root without following a symlink planted in /tmp
- * (keepalived's CVE-2018-19044): a fresh file opened O_EXCL|O_NOFOLLOW,
- * then renamed over the fixed name.
+ * Refuses to start when a pid file names a live process or is a path we must
+ * not use (a symlink: pidfile.ts), then writes ours; on failure removes those
+ * already written and says why.
+ */
+function claimPidFiles(pidFiles: readonly string[], log: Logger): boolean {
+  const written: string[] = [];
+  try {
+    for (const f of pidFiles) {
+      const other = livePid(f);
+      if (other !== null) {
+        log.error(`daemon is already running (pid ${other} in ${f})`);
+        return false;
+      }
+    }
+    for (const f of pidFiles) {
+      writePid(f);
+      written.push(f);
+    }
+    return true;
+  } catch (err) {
+    log.error((err as Error).message);
+    for (const f of written) removePid(f);
+    return false;
+  }
+}
+
+/**
+ * Writes a dump as root without following anything planted at its fixed path
+ * in /tmp (keepalived's CVE-2018-19044/19046): a fresh file, mode 0600 as
+ * keepalived's, renamed over the path (src/observe/safe-file.ts).
  */
 function dump(path: string, data: unknown, log: Logger): void {
-  const tmp = `${path}.${process.pid}.tmp`;
   try {
-    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-    try { writeSync(fd, JSON.stringify(data, null, 2) + '\n'); } finally { closeSync(fd); }
-    renameSync(tmp, path);
+    replaceFile(path, JSON.stringify(data, null, 2) + '\n', DUMP_MODE);
   } catch (err) {
-    try { unlinkSync(tmp); } catch { /* not created */ }
-    log.warn(`cannot write ${path}: ${(err as Error).message}`);
+    log.warn(`Can't open dump file ${path} (${(err as Error).message})`);
   }
 }

@@ -43,7 +43,9 @@ export class Notifications {
     for (const fifo of [config.global.notifyFifo, config.global.vrrpNotifyFifo]) {
       if (!fifo) continue;
       try {
-        const ids = resolveIds(fifo.user, fifo.group);
+        // keepalived: a FIFO with no user of its own belongs to the default script user
+        // (get_default_script_user), so a reader running as that user can open it at 0600.
+        const ids = fifo.user ? resolveIds(fifo.user, fifo.group) : resolveIds(this.#defaultUser, config.global.scriptGroup);
         const script = fifo.script ? { argv: fifo.script.argv, ...resolveIds(fifo.script.user ?? this.#defaultUser, fifo.script.group) } : undefined;
         this.#fifos.push(NotifyFifo.open({ path: fifo.path, ...ids, ...(script ? { script } : {}) }));
       } catch (err) {

@@ -1,10 +1,15 @@
 // notify_fifo / vrrp_notify_fifo at the edge (keepalived lib/notify.c
 // fifo_open, vrrp_notify.c notify_fifo).
 //
-// Like keepalived: the FIFO is created with mode 0644 if missing (and then
-// removed on close), chowned to the configured user/group, the
-// notify_fifo_script is started *before* the FIFO is opened with the path as
-// its last argument, and the FIFO is opened O_RDWR|O_NONBLOCK|O_NOFOLLOW.
+// Like keepalived: the FIFO is created with mkfifo if missing (which never
+// follows a link planted at the path) with mode 0600 (keepalived 2.2.7's,
+// measured: 0644 less its umask 0177), removed on close, owned by the
+// configured user/group; it is opened O_RDWR|O_NONBLOCK|O_NOFOLLOW and the
+// notify_fifo_script gets the path as its last argument.
+// Unlike keepalived, the ownership is set with fchown on the open FIFO once
+// it is checked to be ours, not with chown(path), which follows a symlink
+// swapped in after mkfifo; and the script starts after that, so it finds the
+// FIFO already owned by its user.
 // Holding the read side ourselves means open() never blocks and a write
 // never fails with EPIPE when nobody reads; when the pipe buffer (64 KiB on
 // Linux) is full because nobody reads, the write fails with EAGAIN and the
@@ -13,7 +18,7 @@
 // Like keepalived 2.3: an existing path that is not a FIFO owned by us or the
 // configured user is refused.
 import { spawnSync } from 'node:child_process';
-import { chownSync, closeSync, constants, fstatSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchownSync, fstatSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { VipkeeperError } from '../base/errors.ts';
 import { runInGroup, type GroupRun, type GroupRunOutcome } from '../track/spawn-group.ts';
 
@@ -37,7 +42,7 @@ function exists(path: string): boolean {
 
 function makeFifo(path: string): void {
   // Node has no mkfifo(3); coreutils' mkfifo is one exec at start-up.
-  const r = spawnSync('mkfifo', ['-m', '0644', path], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync('mkfifo', ['-m', '0600', path], { stdio: ['ignore', 'ignore', 'pipe'] });
   if (r.status !== 0) {
     throw new VipkeeperError('VIPKEEPER_ERR_CONFIG', `Unable to create notify fifo ${path}: ${r.error?.message ?? r.stderr?.toString().trim()}`);
   }
@@ -61,20 +66,11 @@ export class NotifyFifo {
 
   static open(opts: NotifyFifoOptions): NotifyFifo {
     const created = !exists(opts.path);
-    if (created) {
-      makeFifo(opts.path);
-      if (opts.uid !== undefined || opts.gid !== undefined) chownSync(opts.path, opts.uid ?? -1, opts.gid ?? -1);
-    }
-    let script: GroupRun | undefined;
-    if (opts.script) {
-      script = runInGroup({ ...opts.script, argv: [...opts.script.argv, opts.path], timeoutMs: null });
-      if (opts.onScriptExit) void script.done.then(opts.onScriptExit);
-    }
+    if (created) makeFifo(opts.path);
     let fd: number;
     try {
       fd = openSync(opts.path, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOFOLLOW);
     } catch (err) {
-      script?.killGroup('SIGTERM');
       if (created) unlinkSync(opts.path);
       throw new VipkeeperError('VIPKEEPER_ERR_CONFIG', `Unable to open notify fifo ${opts.path}: ${(err as Error).message}`, { cause: err });
     }
@@ -82,8 +78,13 @@ export class NotifyFifo {
     const ownerOk = st.uid === process.getuid?.() || (opts.uid !== undefined && st.uid === opts.uid);
     if (!st.isFIFO() || !ownerOk) {
       closeSync(fd);
-      script?.killGroup('SIGTERM');
       throw new VipkeeperError('VIPKEEPER_ERR_CONFIG', `notify fifo ${opts.path} is not a fifo we own - not using`);
+    }
+    if (created && (opts.uid !== undefined || opts.gid !== undefined)) fchownSync(fd, opts.uid ?? -1, opts.gid ?? -1);
+    let script: GroupRun | undefined;
+    if (opts.script) {
+      script = runInGroup({ ...opts.script, argv: [...opts.script.argv, opts.path], timeoutMs: null });
+      if (opts.onScriptExit) void script.done.then(opts.onScriptExit);
     }
     return new NotifyFifo(opts.path, fd, created, script);
   }

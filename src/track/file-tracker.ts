@@ -9,10 +9,13 @@
 // `echo 5 > f`, so a read is made only once the file has been quiet for
 // `settleMs`. A periodic re-read (`rereadMs`) covers lost events and a
 // directory that is replaced. A missing file reads as 0, like keepalived.
-import { closeSync, constants, existsSync, openSync, readSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { VipkeeperError } from '../base/errors.ts';
 import { initFileText, parseTrackFileValue, TRACK_FILE_READ_BYTES } from './file-value.ts';
+import { replaceFile } from '../observe/safe-file.ts';
+
+const INIT_FILE_MODE = 0o600; // keepalived's fopen_safe: 0666 less its default umask 0177
 
 export interface FileTrackOptions {
   /** The tracker id the daemon uses, e.g. 'file:chk_file'. */
@@ -49,6 +52,9 @@ export function readTrackFile(path: string): number | null {
  * init_file: writes `value` if the file does not exist, or always with
  * `overwrite` (then it must be a regular file). keepalived does this on the
  * first start only, never on reload or in config-test mode; so must the caller.
+ * Written as keepalived's fopen_safe does (mode 0600, a fresh file renamed
+ * over the path): a symlink planted at the path is replaced, never written
+ * through.
  */
 export function initTrackFile(path: string, value: number, overwrite: boolean): void {
   if (existsSync(path)) {
@@ -57,7 +63,7 @@ export function initTrackFile(path: string, value: number, overwrite: boolean): 
       throw new VipkeeperError('VIPKEEPER_ERR_CONFIG', `Cannot initialise track file ${path} - it is not a regular file`);
     }
   }
-  writeFileSync(path, initFileText(value));
+  replaceFile(path, initFileText(value), INIT_FILE_MODE);
 }
 
 export class FileTracker {

@@ -273,14 +273,14 @@ export class Instance {
 
   #rejected(failure: CheckFailure | null, src: string): boolean {
     if (failure === null) return false;
-    this.#drop(failure.reason, src);
-    this.#log('info', failure.msg);
+    this.#drop(failure.reason, src, failure.msg);
     return true;
   }
 
-  #drop(reason: DropReason, src: string): void {
+  /** Counts the drop; its words travel with it (not as a log action) so the edge can rate-limit them. */
+  #drop(reason: DropReason, src: string, msg: string): void {
     this.#stats.drops[reason] = (this.#stats.drops[reason] ?? 0) + 1;
-    this.#out.push({ type: 'drop', reason, src });
+    this.#out.push({ type: 'drop', reason, src, msg });
   }
 
   #fireTimers(now: Millis): void {

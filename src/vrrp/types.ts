@@ -116,7 +116,8 @@ export type Action =
   /** Gratuitous ARP / unsolicited NA for every VIP, `count` times now (spaced by vrrp_garp_interval at the edge). */
   | { readonly type: 'announce'; readonly count: number; readonly reason: 'becameMaster' | 'delayed' | 'refresh' | 'lowerPriority' }
   | { readonly type: 'transition'; readonly from: VrrpState; readonly to: VrrpState; readonly reason: TransitionReason; readonly priority: number }
-  | { readonly type: 'drop'; readonly reason: DropReason; readonly src: string }
+  /** `msg`: keepalived's words for the drop, when the core has them; the edge logs it, rate-limited. */
+  | { readonly type: 'drop'; readonly reason: DropReason; readonly src: string; readonly msg?: string }
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'debug'; readonly msg: string };
 
 /** Counters per instance; names follow RFC 6527 (vrrpv3Statistics) where one exists. */

@@ -20,14 +20,14 @@ export class DaemonProc {
   readonly dir: string;
   #waiters: Array<() => void> = [];
 
-  constructor(lab: Lab, host: string, config: string, extraArgs: readonly string[] = [], program: 'vipkeeper' | 'keepalived' = 'vipkeeper') {
+  constructor(lab: Lab, host: string, config: string, extraArgs: readonly string[] = [], program: 'vipkeeper' | 'keepalived' = 'vipkeeper', env: Record<string, string> = {}) {
     this.dir = mkdtempSync(join(tmpdir(), `vk${process.pid}-${host}-`));
     const conf = join(this.dir, 'keepalived.conf');
     writeFileSync(conf, config);
     const argv = program === 'vipkeeper'
       ? [VIPKEEPER, '-n', '-l', '-P', '-f', conf, '-p', join(this.dir, 'pid'), '-r', join(this.dir, 'vrrp.pid'), ...extraArgs]
       : ['/usr/sbin/keepalived', '-n', '-l', '-P', '-f', conf, '-p', join(this.dir, 'pid'), '-r', join(this.dir, 'vrrp.pid'), ...extraArgs];
-    this.child = lab.spawn(host, argv, { env: { ...process.env, VIPKEEPER_LOG_HUMAN: '1', VIPKEEPER_DUMP_DIR: this.dir } });
+    this.child = lab.spawn(host, argv, { env: { ...process.env, VIPKEEPER_LOG_HUMAN: '1', VIPKEEPER_DUMP_DIR: this.dir, ...env } });
     const onData = (buf: Buffer) => {
       for (const text of buf.toString('utf8').split('\n')) {
         if (text.trim() === '') continue;

@@ -76,7 +76,7 @@ test('the drop log counts every drop but logs a key at most once per 10 s, with 
   const drops = new DropLog(log, { now: () => millis(now) });
   for (let i = 0; i < 5; i++) drops.record('VI_1', 'authMismatch', '10.0.0.2', '');
   drops.record('eth0', 'badChecksum', '10.0.0.3', '');
-  drops.record('VI_1', 'authMismatch', '10.0.0.2', '', true);
+  drops.record('VI_1', 'authMismatch', '10.0.0.2', '');
   now = 10_001;
   drops.record('VI_1', 'authMismatch', '10.0.0.2', '');
   assert.deepEqual(drops.counts(), { 'VI_1|authMismatch': 7, 'eth0|badChecksum': 1 });
@@ -84,5 +84,29 @@ test('the drop log counts every drop but logs a key at most once per 10 s, with 
     '(VI_1) received an invalid passwd!',
     '(eth0) dropped advert from 10.0.0.3: badChecksum',
     '(VI_1) received an invalid passwd! [5 more since last report]',
+  ]);
+});
+
+test('drops the core words (per packet, as keepalived) are rate-limited the same way, per (instance, reason), in the core\'s words', () => {
+  const lines: string[] = [];
+  const push = (level: string) => (_o: unknown, msg: string) => lines.push(`${level} ${msg}`);
+  const log = { info: push('info'), warn: push('warn') } as unknown as Logger;
+  let now = 0;
+  const drops = new DropLog(log, { now: () => millis(now) });
+  const words = '(VI_1) wrong version. Received 2 and expect 3';
+  for (let i = 0; i < 200; i++) {
+    drops.record('VI_1', 'versionMismatch', '10.0.0.2', '', words);
+    now += 5; // 200 adverts in 1 s
+  }
+  drops.record('VI_2', 'versionMismatch', '10.0.0.2', '', '(VI_2) wrong version. Received 2 and expect 3');
+  drops.record('VI_1', 'ownAdvert', '10.0.0.1', '', '(VI_1) ignoring our own advert from 10.0.0.1');
+  now = 10_000;
+  drops.record('VI_1', 'versionMismatch', '10.0.0.2', '', words);
+  assert.equal(drops.counts()['VI_1|versionMismatch'], 201, 'every drop counted');
+  assert.deepEqual(lines, [
+    `info ${words}`,
+    'info (VI_2) wrong version. Received 2 and expect 3',
+    'info (VI_1) ignoring our own advert from 10.0.0.1',
+    `info ${words} [199 more since last report]`,
   ]);
 });

@@ -15,7 +15,7 @@ test('FIFO: created if missing, notify_fifo_script gets the path and reads the e
   const f = NotifyFifo.open({ path: fifo, script: { argv: ['/bin/sh', '-c', `exec cat "$0" >> ${out}`] }, onScriptExit: (o) => exits.push(o) });
   try {
     assert.ok(lstatSync(fifo).isFIFO());
-    assert.equal(lstatSync(fifo).mode & 0o777, 0o644);
+    assert.equal(lstatSync(fifo).mode & 0o777, 0o600); // keepalived 2.2.7's, measured
     const lines = [
       instanceNotify({}, 'VI_1', 'BACKUP', 100).fifoLine!,
       instanceNotify({}, 'VI_1', 'MASTER', 100).fifoLine!,
@@ -62,4 +62,22 @@ test('an existing path that is not a FIFO is refused; an existing FIFO is kept o
   spawnSync('mkfifo', [fifo]);
   NotifyFifo.open({ path: fifo }).close();
   assert.ok(lstatSync(fifo).isFIFO(), 'a FIFO we did not create stays');
+}));
+
+test('FIFO for a non-root reader: created 0600, owned by the configured user before its notify_fifo_script starts, and read by it', { skip: process.getuid?.() !== 0 && 'needs root' }, () => withTmpDir('nf', async (dir) => {
+  const { chmodSync } = await import('node:fs');
+  chmodSync(dir, 0o777); // the reader, as nobody, writes its output here
+  const fifo = join(dir, 'nobody.fifo');
+  const out = join(dir, 'out');
+  const nobody = 65534;
+  const f = NotifyFifo.open({ path: fifo, uid: nobody, gid: nobody, script: { argv: ['/bin/sh', '-c', `exec cat "$0" >> ${out}`], uid: nobody, gid: nobody } });
+  try {
+    const st = lstatSync(fifo);
+    assert.deepEqual([st.isFIFO(), st.mode & 0o777, st.uid, st.gid], [true, 0o600, nobody, nobody]);
+    assert.equal(f.write(instanceNotify({}, 'VI_1', 'MASTER', 100).fifoLine!), true);
+    await waitFor('the reader (nobody) got the line', () => readLines(out).length === 1, 3000);
+    assert.deepEqual(readLines(out), ['INSTANCE "VI_1" MASTER 100']);
+  } finally {
+    f.close();
+  }
 }));
