@@ -15,14 +15,14 @@
 import { spawnSync } from 'node:child_process';
 import { chownSync, closeSync, constants, fstatSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { VipkeeperError } from '../base/errors.ts';
-import { runInGroup, type GroupRun, type GroupRunOutcome } from '../track/spawn-group.ts';
+import { runInGroup, type GroupRun, type GroupRunOutcome, type RunIds } from '../track/spawn-group.ts';
 
 export interface NotifyFifoOptions {
   readonly path: string;
   readonly uid?: number;
   readonly gid?: number;
   /** notify_fifo_script argv (without the path, which is appended). */
-  readonly script?: { readonly argv: readonly string[]; readonly uid?: number; readonly gid?: number };
+  readonly script?: { readonly argv: readonly string[]; readonly ids: RunIds };
   readonly onScriptExit?: (outcome: GroupRunOutcome) => void;
 }
 
@@ -67,7 +67,7 @@ export class NotifyFifo {
     }
     let script: GroupRun | undefined;
     if (opts.script) {
-      script = runInGroup({ ...opts.script, argv: [...opts.script.argv, opts.path], timeoutMs: null });
+      script = runInGroup({ argv: [...opts.script.argv, opts.path], ids: opts.script.ids, timeoutMs: null });
       if (opts.onScriptExit) void script.done.then(opts.onScriptExit);
     }
     let fd: number;

@@ -4,7 +4,7 @@ import { existsSync, lstatSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { instanceNotify, groupNotify, masterRxLowerPriNotify } from '../../src/notify/events.ts';
 import { NotifyFifo } from '../../src/notify/fifo.ts';
-import { readLines, waitFor, withTmpDir } from './track-helpers.ts';
+import { readLines, ROOT_IDS, waitFor, withTmpDir } from './track-helpers.ts';
 import type { GroupRunOutcome } from '../../src/track/spawn-group.ts';
 
 test('FIFO: created if missing, notify_fifo_script gets the path and reads the exact lines; closed = unlinked', () => withTmpDir('nf', async (dir) => {
@@ -12,7 +12,7 @@ test('FIFO: created if missing, notify_fifo_script gets the path and reads the e
   const out = join(dir, 'out');
   const exits: GroupRunOutcome[] = [];
   // The FIFO path arrives as the last argument ($0 of sh -c).
-  const f = NotifyFifo.open({ path: fifo, script: { argv: ['/bin/sh', '-c', `exec cat "$0" >> ${out}`] }, onScriptExit: (o) => exits.push(o) });
+  const f = NotifyFifo.open({ path: fifo, script: { argv: ['/bin/sh', '-c', `exec cat "$0" >> ${out}`], ids: ROOT_IDS }, onScriptExit: (o) => exits.push(o) });
   try {
     assert.ok(lstatSync(fifo).isFIFO());
     assert.equal(lstatSync(fifo).mode & 0o777, 0o644);
