@@ -18,6 +18,8 @@ import { nss } from '../net/nss.ts';
  * previous one before starting beside it (notify/script.ts).
  */
 const NOTIFY_ORDER_WAIT_MS = 30_000;
+/** keepalived 2.2.7 never kills a notify script for taking long (measured); STOP ones: 1 s. */
+export const NOTIFY_TIMEOUT_MS = null;
 
 /** The FIFO's own owner (for chown only): NSS, and no chown when a name does not resolve. */
 function fifoOwner(user: string | null, group: string | null, log: Logger): { uid?: number; gid?: number } {
@@ -51,7 +53,7 @@ export class Notifications {
     this.#log = log;
     this.#plan = plan;
     this.#runner = new NotifyScriptRunner({
-      limiter, timeoutMs: null, stopTimeoutMs: 1000, orderWaitMs: NOTIFY_ORDER_WAIT_MS, maxQueuePerKey: 64,
+      limiter, timeoutMs: NOTIFY_TIMEOUT_MS, stopTimeoutMs: 1000, orderWaitMs: NOTIFY_ORDER_WAIT_MS, maxQueuePerKey: 64,
       onResult: (r) => {
         if (r.outcome.kind === 'refused') log.error(describeRefusal(r.outcome, r.job.argv[0]!));
         else if (r.outcome.kind !== 'exit' || r.outcome.code !== 0) log.warn(`notify script ${r.job.argv.join(' ')} for ${r.key}: ${JSON.stringify(r.outcome)}`);

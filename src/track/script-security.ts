@@ -3,20 +3,18 @@
 // probe, which the caller injects (the daemon passes node:fs, the config
 // check and the tests pass fakes), so `vipkeeper -t` can use the same code.
 //
-// Rules:
-// - The script runs as its own `user [group]`, else global script_user, else
-//   `keepalived_script` if that user exists, else the daemon's uid/gid. With
-//   enable_script_security and no such user, scripts without an explicit
-//   user are refused ("Unable to set default user keepalived_script").
-// - argv[0] is resolved with realpath; missing → disabled (not found).
-// - It must be executable by the uid/gid it runs as, else disabled.
+// Rules (who runs a script is decided in config/validate-scripts.ts):
+// - A bare name is searched in PATH as the user; argv[0] is resolved with
+//   realpath (every directory searchable by the user); missing → not found.
+// - It must be executable by the uid/gid it runs as, else it is dropped.
 // - If it runs as uid 0 or gid 0 (or is setuid/setgid root), every component
 //   of the resolved path is checked: each must be owned by root, and a
 //   directory without the sticky bit, or the file itself, must not be
 //   writable by a non-root group or by others. Intermediate components must
-//   be directories (lstat, so a symlinked directory fails); the last may be a
-//   file or a symlink. A failure marks the script insecure: it is disabled
-//   only when enable_script_security is set (keepalived still logs it).
+//   be directories (lstat); the last may be a file or a symlink. A failure
+//   marks the script insecure: it is inhibited only when
+//   enable_script_security is set (keepalived still logs it).
+// - "</path" (a test that a file opens) is run by /bin/sh and not checked.
 // - Any script configured without enable_script_security gives the warning
 //   "SECURITY VIOLATION - scripts are being executed but script_security not
 //   enabled." (plus "There are insecure scripts." when one is).

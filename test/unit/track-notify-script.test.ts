@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { NOTIFY_TIMEOUT_MS } from '../../src/daemon/notifications.ts';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { instanceNotify, groupNotify } from '../../src/notify/events.ts';
@@ -68,3 +69,19 @@ test('the per-instance queue is bounded; extra submissions are dropped and count
   r.submit('VI_1', [{ argv: [slow], ids: ROOT_IDS }]);
   assert.equal(dropped.at(-1), 'VI_1:stopped');
 }));
+
+test('keepalived never times out notify scripts: a long hook runs to its end; the next one of its instance starts beside it after orderWaitMs', () => withTmpDir('ns', async (dir) => {
+  const log = join(dir, 'log');
+  const long = writeScript(dir, 'long.sh', `echo long-start >> ${log}; sleep 1.5; echo long-end >> ${log}`);
+  const next = writeScript(dir, 'next.sh', `echo next >> ${log}`);
+  const results: NotifyJobResult[] = [];
+  const r = new NotifyScriptRunner({ limiter: new Limiter(4, 8), timeoutMs: NOTIFY_TIMEOUT_MS, stopTimeoutMs: 1000, orderWaitMs: 300, maxQueuePerKey: 4, onResult: (x) => results.push(x) });
+  r.submit('VI_1', [{ argv: [long], ids: ROOT_IDS }, { argv: [next], ids: ROOT_IDS }]);
+  await r.idle();
+  assert.deepEqual(readLines(log), ['long-start', 'next', 'long-end']);
+  assert.deepEqual(results.map((x) => x.outcome), [{ kind: 'exit', code: 0 }, { kind: 'exit', code: 0 }]);
+}));
+
+test('the daemon gives notify scripts no timeout (keepalived 2.2.7 measured: a 40 s notify_master ran to its end)', () => {
+  assert.equal(NOTIFY_TIMEOUT_MS, null);
+});
