@@ -6,13 +6,15 @@ namespace vk {
 void InitRawSocket(Napi::Env env, Napi::Object exports);
 void InitPacketSocket(Napi::Env env, Napi::Object exports);
 void InitUnixDgram(Napi::Env env, Napi::Object exports);
+void InitNss(Napi::Env env, Napi::Object exports);
 }  // namespace vk
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("abiVersion", Napi::Number::New(env, 2));
+  exports.Set("abiVersion", Napi::Number::New(env, 3));
   vk::InitRawSocket(env, exports);
   vk::InitPacketSocket(env, exports);
   vk::InitUnixDgram(env, exports);
+  vk::InitNss(env, exports);
   return exports;
 }
 

@@ -27,7 +27,9 @@ async function time(fn: () => Promise<unknown>): Promise<number[]> {
 
 const plain = () => new Promise((r) => spawn('/bin/true').once('exit', r));
 const plainIgnore = () => new Promise((r) => spawn('/bin/true', [], { stdio: 'ignore' }).once('exit', r));
-const group = () => runInGroup({ argv: ['/bin/true'], timeoutMs: 5000 }).done;
+// Root, as a script with no user and no keepalived_script runs (through the exec launcher).
+const ROOT = { uid: 0, gid: 0, groups: [0] };
+const group = () => runInGroup({ argv: ['/bin/true'], ids: ROOT, timeoutMs: 5000 }).done;
 
 /** Whole runner path: schedule, limiter, spawn, hysteresis; duration as the runner measured it. */
 async function runnerDurations(): Promise<number[]> {
@@ -42,7 +44,7 @@ async function runnerDurations(): Promise<number[]> {
         if (out.length === runs) void runner.stop().then(resolve);
       },
     });
-    runner.add({ id: 'script:true', argv: ['/bin/true'], intervalMs: millis(20), timeoutMs: millis(5000), hysteresis: { rise: 1, fall: 1, initFail: false } });
+    runner.add({ id: 'script:true', argv: ['/bin/true'], ids: ROOT, intervalMs: millis(20), timeoutMs: millis(5000), hysteresis: { rise: 1, fall: 1, initFail: false } });
     runner.start();
   });
   return out;

@@ -8,6 +8,7 @@ import { preprocess, type Line } from './preprocess.ts';
 import type { ConfigReader } from './source.ts';
 import { validate } from './validate.ts';
 import { checkEnvironment, type CheckEnv } from './validate-env.ts';
+import type { ScriptPlan } from './validate-scripts.ts';
 
 export interface CheckOptions {
   readonly configId: string | null;
@@ -20,6 +21,8 @@ export interface CheckResult {
   readonly diagnostics: readonly Diagnostic[];
   /** keepalived -t's exit status for the same findings. */
   readonly exitStatus: number;
+  /** Who runs each script and which may run (null without host facts). */
+  readonly scripts: ScriptPlan | null;
 }
 
 /** Rank of a file:line in reading order, so "defined later" works across includes (built on first use). */
@@ -50,6 +53,6 @@ export function checkConfig(mainPath: string, reader: ConfigReader, options: Che
   const tree = parse(lines, sink);
   const draft = readDraft(tree, sink);
   const config = validate(draft, order, options.env, sink);
-  if (options.env) checkEnvironment(config, options.env, sink);
-  return { config, diagnostics: sink.list, exitStatus: exitStatus(sink.list) };
+  const scripts = options.env ? checkEnvironment(config, options.env, sink) : null;
+  return { config, diagnostics: sink.list, exitStatus: exitStatus(sink.list), scripts };
 }

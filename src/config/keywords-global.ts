@@ -4,7 +4,7 @@ import { millis } from '../base/units.ts';
 import type { Fifo, GlobalDefs } from './model.ts';
 import type { Section } from './section.ts';
 import { boolField, intField, secondsField, stringField, timerField } from './keywords-common.ts';
-import { arg, noExtraArgs, scriptArg, type Mutable } from './values.ts';
+import { arg, noExtraArgs, scriptArg, where, type Mutable } from './values.ts';
 import type { Node } from './parser.ts';
 import type { DiagnosticSink } from './diagnostics.ts';
 
@@ -32,6 +32,7 @@ export function defaultGlobal(): GlobalDraft {
     mcastGroup6: 'ff02::12',
     scriptUser: null,
     scriptGroup: null,
+    scriptUserWhere: null,
     enableScriptSecurity: false,
     notifyFifo: null,
     vrrpNotifyFifo: null,
@@ -104,6 +105,7 @@ export const GLOBAL_SECTION: Section<GlobalDraft> = {
       if (!a) return;
       d.scriptUser = a.text;
       d.scriptGroup = node.args[1]?.text ?? null;
+      d.scriptUserWhere = where(node.pos);
       noExtraArgs(node, 2, sink);
     },
     enable_script_security: boolField('enableScriptSecurity', true),

@@ -17,12 +17,13 @@ export interface RawTrack {
   readonly reverse: boolean | null;
 }
 
-export type ScriptDraft = Mutable<VrrpScript> & { timeoutSet: boolean; end: SourcePos };
+/** `user` is kept apart and joined to the command at the end of the block, so keyword order does not matter. */
+export type ScriptDraft = Mutable<VrrpScript> & { timeoutSet: boolean; end: SourcePos; runAs: { user: string; group: string | null; pos: SourcePos } | null };
 
 export function defaultScript(name: string, pos: SourcePos, end: SourcePos | null): ScriptDraft {
   return {
     name, where: where(pos), end: end ?? pos, script: null, intervalMs: millis(1000), timeoutMs: millis(1000), timeoutSet: false,
-    weight: 0, weightReverse: false, rise: 1, fall: 1, initFail: false,
+    weight: 0, weightReverse: false, rise: 1, fall: 1, initFail: false, runAs: null,
   };
 }
 
@@ -44,7 +45,7 @@ export const SCRIPT_SECTION: Section<ScriptDraft> = {
     fall: intField('fall', 1, 0x7fffffff),
     user: (node, d, sink) => {
       const a = arg(node, 0, sink);
-      if (a && d.script) d.script = { ...d.script, user: a.text, group: node.args[1]?.text ?? null };
+      if (a) d.runAs = { user: a.text, group: node.args[1]?.text ?? null, pos: node.pos };
       noExtraArgs(node, 2, sink);
     },
     init_fail: (node, d) => { d.initFail = true; void node; },

@@ -1,9 +1,12 @@
 // The IO edge of config/: files, globs and host facts for the pure checker.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { checkConfig, type CheckResult } from './check.ts';
 import { globToRegExp, hasGlobMagic, type ConfigReader } from './source.ts';
 import type { CheckEnv } from './validate-env.ts';
+import type { ScriptHost } from './validate-scripts.ts';
+import type { FsProbe } from '../track/script-security.ts';
+import { nss } from '../net/nss.ts';
 
 /** csh-style {a,b} expansion, as glibc's GLOB_BRACE does. */
 export function expandBraces(pattern: string): string[] {
@@ -53,15 +56,30 @@ export const fsReader: ConfigReader = {
   },
 };
 
-function passwdUsers(): Set<string> {
-  try {
-    return new Set(readFileSync('/etc/passwd', 'utf8').split('\n').map((l) => l.split(':')[0]!).filter(Boolean));
-  } catch { return new Set(); }
+/** lstat/stat/realpath for the script checks; null when the path cannot be reached. */
+export const fsProbe: FsProbe = {
+  lstat: (p) => { try { return lstatSync(p); } catch { return null; } },
+  stat: (p) => { try { return statSync(p); } catch { return null; } },
+  realpath: (p) => { try { return realpathSync(p); } catch { return null; } },
+};
+
+/** Users and groups through NSS, our files, PATH and our own ids: what decides who runs a script. */
+export function scriptHost(): ScriptHost {
+  const n = nss();
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  return {
+    user: (name) => n.user(name),
+    group: (name) => n.group(name),
+    groups: (user, g) => n.groups(user, g),
+    fs: fsProbe,
+    path: process.env['PATH'] ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    daemon: { uid, gid, groups: [gid] },
+  };
 }
 
 /** Host facts as seen from this process's network namespace. */
 export function hostEnv(): CheckEnv {
-  const users = passwdUsers();
   // 1000 instances name the same few interfaces thousands of times: ask /sys once per name.
   const interfaces = new Map<string, boolean>();
   return {
@@ -70,12 +88,7 @@ export function hostEnv(): CheckEnv {
       if (found === undefined) interfaces.set(name, (found = !name.includes('/') && existsSync(`/sys/class/net/${name}`)));
       return found;
     },
-    userExists: (name) => users.has(name) || /^\d+$/.test(name),
-    scriptFound: (argv0) => {
-      const isFile = (p: string) => { try { return statSync(p).isFile(); } catch { return false; } };
-      if (argv0.includes('/')) return isFile(argv0);
-      return (process.env['PATH'] ?? '/usr/bin:/bin').split(':').some((dir) => dir !== '' && isFile(`${dir}/${argv0}`));
-    },
+    scripts: scriptHost(),
   };
 }
 

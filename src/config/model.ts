@@ -14,6 +14,10 @@ export interface ScriptCommand {
   readonly argv: readonly string[];
   readonly user: string | null;
   readonly group: string | null;
+  /** The line of the keyword that set the command, for -t's file:line. */
+  readonly where: Where;
+  /** A vrrp_script's `user` line (keepalived reports an unknown user there); else null. */
+  readonly userWhere: Where | null;
 }
 
 export interface Fifo {
@@ -44,6 +48,7 @@ export interface GlobalDefs {
   readonly mcastGroup6: string;
   readonly scriptUser: string | null;
   readonly scriptGroup: string | null;
+  readonly scriptUserWhere: Where | null;
   readonly enableScriptSecurity: boolean;
   readonly notifyFifo: Fifo | null;
   readonly vrrpNotifyFifo: Fifo | null;

@@ -2,29 +2,16 @@
 // script security rule. The facts arrive through CheckEnv (load.ts builds it),
 // so this file stays pure.
 import type { DiagnosticSink } from './diagnostics.ts';
-import type { Config, NotifyScripts, ScriptCommand } from './model.ts';
+import type { Config } from './model.ts';
+import { planScripts, type ScriptHost, type ScriptPlan } from './validate-scripts.ts';
 
 export interface CheckEnv {
   interfaceExists(name: string): boolean;
-  userExists(name: string): boolean;
-  /** keepalived's test: the command's file exists (bare names are searched in PATH). */
-  scriptFound(argv0: string): boolean;
+  /** Users, groups and files, for who runs each script and whether it may (validate-scripts.ts). */
+  readonly scripts: ScriptHost;
 }
 
-export const DEFAULT_SCRIPT_USER = 'keepalived_script';
-
-function notifyScripts(n: NotifyScripts): ScriptCommand[] {
-  return [n.master, n.backup, n.fault, n.stop, n.deleted, n.any, n.masterRxLowerPri].filter((s): s is ScriptCommand => s !== null);
-}
-
-export function allScripts(c: Config): ScriptCommand[] {
-  const out: ScriptCommand[] = [];
-  for (const s of c.scripts) if (s.script) out.push(s.script);
-  for (const i of c.instances) out.push(...notifyScripts(i.notify));
-  for (const g of c.syncGroups) out.push(...notifyScripts(g.notify));
-  for (const f of [c.global.notifyFifo, c.global.vrrpNotifyFifo]) if (f?.script) out.push(f.script);
-  return out;
-}
+export { DEFAULT_SCRIPT_USER } from './validate-scripts.ts';
 
 function checkInterfaces(c: Config, env: CheckEnv, sink: DiagnosticSink): boolean {
   let missing = false;
@@ -58,39 +45,8 @@ function checkRouteDev(r: { words: readonly string[]; where: { file: string; lin
   if (dev !== undefined && !env.interfaceExists(dev)) warn(r.where, `WARNING - interface ${dev} for VROUTE nexthop doesn't exist`);
 }
 
-function checkScriptSecurity(c: Config, env: CheckEnv, sink: DiagnosticSink, interfacesMissing: boolean): void {
-  if (c.instances.length === 0) return; // keepalived checks scripts only when it has instances
-  // keepalived raises the violation only for scripts it finds on disk; a
-  // "</path" command only tests that a file opens and is never executed.
-  const scripts = allScripts(c).filter((s) => !/^<\s*\//.test(s.argv[0]!) && env.scriptFound(s.argv[0]!));
-  if (scripts.length === 0) return;
-  if (!c.global.enableScriptSecurity) {
-    // keepalived stops before this check when an interface is missing, so the exit status stays 5 then.
-    sink.error(null, 'SECURITY VIOLATION - scripts are being executed but script_security not enabled.', interfacesMissing ? 'config' : 'security');
-    return;
-  }
-  const user = c.global.scriptUser ?? DEFAULT_SCRIPT_USER;
-  if (!env.userExists(user) && scripts.some((s) => s.user === null)) {
-    sink.error(null, `Unable to set default user ${user} for scripts - they will not run`);
-  }
-  for (const s of scripts) {
-    if (s.user !== null && !env.userExists(s.user)) sink.error(null, `Unknown user ${s.user} for script ${s.command}`);
-  }
-}
-
-/** keepalived disables a tracked vrrp_script whose command it cannot find, and says so. */
-function checkTrackedScriptsFound(c: Config, env: CheckEnv, sink: DiagnosticSink): void {
-  const used = new Set<string>();
-  for (const o of [...c.instances, ...c.syncGroups]) for (const t of o.tracks) if (t.kind === 'script') used.add(t.name);
-  for (const s of c.scripts) {
-    const argv0 = s.script?.argv[0];
-    if (!used.has(s.name) || argv0 === undefined || /^<\s*\//.test(argv0) || env.scriptFound(argv0)) continue;
-    sink.warning({ ...s.where, col: 1 }, `Disabling track script ${s.name} since not found/accessible`);
-  }
-}
-
-export function checkEnvironment(c: Config, env: CheckEnv, sink: DiagnosticSink): void {
+/** Host checks; returns who runs each script (validate-scripts.ts), as the daemon will. */
+export function checkEnvironment(c: Config, env: CheckEnv, sink: DiagnosticSink): ScriptPlan {
   const interfacesMissing = checkInterfaces(c, env, sink);
-  if (!interfacesMissing) checkTrackedScriptsFound(c, env, sink);
-  checkScriptSecurity(c, env, sink, interfacesMissing);
+  return planScripts(c, env.scripts, sink, interfacesMissing);
 }

@@ -8,20 +8,56 @@ import type { Config, GlobalDefs, SyncGroup, TrackFile, TrackProcess, VrrpInstan
 import { resolveTracks, type TrackTargets } from './validate-refs.ts';
 import { checkInstanceSet } from './validate-set.ts';
 import { applyModeRules, derivePriority } from './validate-modes.ts';
-import { DEFAULT_SCRIPT_USER, type CheckEnv } from './validate-env.ts';
+import type { CheckEnv } from './validate-env.ts';
+import { DEFAULT_SCRIPT_USER, resolveNamed } from './validate-scripts.ts';
+import { commandString } from '../track/script-security.ts';
+import type { ScriptDraft } from './keywords-track.ts';
+import { where } from './values.ts';
+
+/**
+ * keepalived resolves a vrrp_script's user while parsing and drops the script
+ * when it cannot (the instances tracking it then say "not found"). Without a
+ * host (env null) names are kept unchecked.
+ */
+function scriptUserFails(s: ScriptDraft, g: Draft['global'], env: CheckEnv | null, sink: DiagnosticSink): boolean {
+  if (env === null || s.script === null) return false;
+  if (s.runAs !== null) {
+    const r = resolveNamed(s.runAs.user, s.runAs.group, env.scripts);
+    if (r.ok) return false;
+    for (const m of r.messages) sink.warning(s.runAs.pos, m, 'none');
+    sink.error(s.runAs.pos, `Unable to set uid/gid for script ${commandString(s.script.argv)}`);
+    return true;
+  }
+  if (g.scriptUser !== null) {
+    if (resolveNamed(g.scriptUser, g.scriptGroup, env.scripts).ok) return false;
+    sink.error(s.end, `Unable to set default user for vrrp script ${s.name} - removing`);
+    return true;
+  }
+  if (!g.enableScriptSecurity || resolveNamed(DEFAULT_SCRIPT_USER, null, env.scripts).ok) return false;
+  sink.error(s.end, `Unable to set default user ${DEFAULT_SCRIPT_USER} for vrrp script ${s.name} - removing (set script_user, or create the user)`);
+  return true;
+}
+
+/** keepalived's "Error setting global script uid/gid", at the script_user line. */
+function checkGlobalScriptUser(g: Draft['global'], env: CheckEnv | null, sink: DiagnosticSink): void {
+  if (env === null || g.scriptUser === null || g.scriptUserWhere === null) return;
+  const r = resolveNamed(g.scriptUser, g.scriptGroup, env.scripts);
+  if (r.ok) return;
+  const pos = { ...g.scriptUserWhere, col: 1 };
+  for (const m of r.messages) sink.warning(pos, m, 'none');
+  sink.error(pos, 'Error setting global script uid/gid');
+}
 
 function finalizeScripts(d: Draft, env: CheckEnv | null, sink: DiagnosticSink): VrrpScript[] {
   const out: VrrpScript[] = [];
-  // With script security on, keepalived needs a user for every script and drops the script without one.
-  const noDefaultUser = env !== null && d.global.enableScriptSecurity && d.global.scriptUser === null && !env.userExists(DEFAULT_SCRIPT_USER);
+  checkGlobalScriptUser(d.global, env, sink);
   for (const s of d.scripts) {
     if (s.script === null) { sink.warning(s.end, `No script set for vrrp_script ${s.name} - removing`); continue; }
-    if (noDefaultUser && s.script.user === null) {
-      sink.error(s.end, `Unable to set default user ${DEFAULT_SCRIPT_USER} for vrrp script ${s.name} - removing (set script_user, or create the user)`);
-      continue;
-    }
+    if (scriptUserFails(s, d.global, env, sink)) continue;
+    // `user` may come before or after `script` in the block: joined here.
+    const script = s.runAs === null ? s.script : { ...s.script, user: s.runAs.user, group: s.runAs.group, userWhere: where(s.runAs.pos) };
     out.push({
-      name: s.name, where: s.where, script: s.script, intervalMs: s.intervalMs, timeoutMs: s.timeoutSet ? s.timeoutMs : s.intervalMs,
+      name: s.name, where: s.where, script, intervalMs: s.intervalMs, timeoutMs: s.timeoutSet ? s.timeoutMs : s.intervalMs,
       weight: s.weight, weightReverse: s.weightReverse, rise: s.rise, fall: s.fall, initFail: s.initFail,
     });
   }

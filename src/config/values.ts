@@ -113,7 +113,7 @@ export function scriptArg(node: Node, index: number, sink: DiagnosticSink): Scri
   const user = node.args[index + 1]?.text ?? null;
   const group = node.args[index + 2]?.text ?? null;
   noExtraArgs(node, index + 3, sink);
-  return { command: a.text, argv, user, group };
+  return { command: a.text, argv, user, group, where: where(node.pos), userWhere: null };
 }
 
 /** `weight N [reverse|noreverse|no_reverse]` starting at args[index]. */

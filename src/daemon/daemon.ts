@@ -1,6 +1,9 @@
 // The daemon: builds the core from the config, connects the adapters, owns
 // the one timer, and turns every input into router events and every action
 // into effects. The only place that knows every module (DESIGN.md).
+import { DiagnosticSink } from '../config/diagnostics.ts';
+import { scriptHost } from '../config/load.ts';
+import { planScripts } from '../config/validate-scripts.ts';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Config } from '../config/model.ts';
 import type { Logger } from '../observe/logger.ts';
@@ -99,7 +102,10 @@ export class Daemon {
     await this.#assemble();
     this.#router = new Router([...this.#instances.values()].map((a) => a.core), assembleSyncGroups(config));
     this.#routes = new ReceiveRoutes(this.#instances.values());
-    this.#notifications = new Notifications(config, this.#log, this.#limiter);
+    // Who runs each script, decided afresh at every start and reload (the
+    // config check logged its findings a moment ago, with file:line).
+    const scripts = planScripts(config, scriptHost(), new DiagnosticSink());
+    this.#notifications = new Notifications(config, scripts, this.#log, this.#limiter);
     this.#executor = new Executor({
       log: this.#log,
       effects: (name) => this.#io.get(name),
@@ -114,7 +120,7 @@ export class Daemon {
       fire: (now) => this.#run(this.#router.timeout(now)),
       late: (lateMs) => this.#onLate(lateMs),
     });
-    this.#trackers = new Trackers(config, this.#log, this.#limiter, () => clock.now(), {
+    this.#trackers = new Trackers(config, scripts, this.#log, this.#limiter, () => clock.now(), {
       up: (id, up) => this.#run(this.#router.tracker(id, up, clock.now())),
       value: (id, value) => this.#run(this.#router.trackerValue(id, value, clock.now())),
     }, this.#o.carried?.scripts);

@@ -1,11 +1,11 @@
 // Wires the trackers to the core: vrrp_script runners, track_interface from
 // link events, and track_file values. Each reports (id, state) and the
 // daemon feeds router.tracker(); the core derives the priority (STYLE rule 7).
-import { accessSync, constants } from 'node:fs';
 import type { Config } from '../config/model.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { Millis } from '../base/units.ts';
 import { ScriptRunner, type CarriedScript } from '../track/script-runner.ts';
+import { describeRefusal } from '../track/spawn-group.ts';
 import { carryOverHysteresis, statusOf } from '../track/hysteresis.ts';
 import type { Limiter } from '../track/limiter.ts';
 import { FileTracker, initTrackFile } from '../track/file-tracker.ts';
@@ -14,21 +14,13 @@ import { ProcessTracker } from '../track/process-tracker.ts';
 /** How often /proc is rescanned for vrrp_track_process (see process-tracker.ts). */
 const PROCESS_SCAN_MS = 500;
 import { trackerId } from './assemble.ts';
-import { resolveIds } from './users.ts';
+import type { ScriptPlan } from '../config/validate-scripts.ts';
 
 export interface TrackerSink {
   /** A boolean tracker (script, interface) changed. */
   up(id: string, up: boolean): void;
   /** A track_file's value changed. */
   value(id: string, value: number): void;
-}
-
-/** Whether a script's command exists and is executable (an absolute path, or found on PATH). */
-function commandFound(argv0: string): boolean {
-  const ok = (p: string) => { try { accessSync(p, constants.X_OK); return true; } catch { return false; } };
-  if (argv0 === '') return false;
-  if (argv0.includes('/')) return ok(argv0);
-  return (process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':').some((d) => d !== '' && ok(`${d}/${argv0}`));
 }
 
 /** Names of trackers actually referenced by an instance or a sync group: only those run. */
@@ -50,7 +42,8 @@ export class Trackers {
   readonly #sink: TrackerSink;
 
   /** `carried`: script states from the configuration a reload replaces (id → up). */
-  constructor(config: Config, log: Logger, limiter: Limiter, now: () => Millis, sink: TrackerSink, carried: ReadonlyMap<string, CarriedScript> = new Map()) {
+  /** `plan`: who runs each script, and which may run at all (config/validate-scripts.ts). */
+  constructor(config: Config, plan: ScriptPlan, log: Logger, limiter: Limiter, now: () => Millis, sink: TrackerSink, carried: ReadonlyMap<string, CarriedScript> = new Map()) {
     this.#config = config;
     this.#log = log;
     this.#sink = sink;
@@ -62,16 +55,23 @@ export class Trackers {
         sink.up(c.id, c.up);
       },
       onSkip: (id, reason) => log.debug(`${id}: check skipped (${reason})`),
+      onResult: (r) => {
+        if (r.outcome.kind === 'refused') log.error(describeRefusal(r.outcome, argvOf.get(r.id) ?? r.id));
+      },
     });
+    const argvOf = new Map<string, string>();
     const wanted = referenced(config, 'script');
     for (const s of config.scripts) {
       if (!wanted.has(s.name) || !s.script) continue;
-      // The config check said "Disabling track script ... since not found/accessible": do so.
-      if (!commandFound(s.script.argv[0] ?? '')) {
-        log.warn(`Disabling track script ${s.name} since not found/accessible`);
+      // Unresolvable user, not found, not executable or insecure: the check said
+      // so (with file:line) a moment ago; such a script never runs, as anyone.
+      const run = plan.get(s.script);
+      if (run === null) {
+        log.warn(`VRRP_Script(${s.name}) disabled: not run`);
         continue;
       }
       const id = trackerId('script', s.name);
+      argvOf.set(id, run.argv[0]!);
       const hysteresis = { rise: s.rise, fall: s.fall, initFail: s.initFail };
       const was = carried.get(id);
       const status = was === undefined ? null : statusOf(carryOverHysteresis(was.state, was.hysteresis, hysteresis), hysteresis);
@@ -80,11 +80,11 @@ export class Trackers {
       this.#scripts.add({
         id,
         ...(was === undefined ? {} : { carried: was }),
-        argv: s.script.argv,
+        argv: run.argv,
+        ids: run.ids,
         intervalMs: s.intervalMs,
         timeoutMs: s.timeoutMs,
         hysteresis,
-        ...resolveIds(s.script.user ?? config.global.scriptUser, s.script.group ?? config.global.scriptGroup),
       });
     }
   }

@@ -1,6 +1,7 @@
 // Typed surface of native/ (vipkeeper_native.node). The addon moves bytes;
 // every layout is built and parsed in TypeScript. Its errors look like
 // Node's system errors: `code` ('ENODEV'), `errno` (negative), `syscall`.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 export type RawPacketCallback = (
@@ -45,6 +46,12 @@ export interface NativeAddon {
   readonly PacketSocket: new () => NativePacketSocket;
   /** One datagram to an AF_UNIX path; '@name' is an abstract address. */
   sendUnixDatagram(path: string, data: Uint8Array): number;
+  /** NSS getpwnam_r: null when there is no such user; throws when the lookup fails. */
+  getpwnam(name: string): { name: string; uid: number; gid: number } | null;
+  /** NSS getgrnam_r: the gid, or null when there is no such group; throws when the lookup fails. */
+  getgrnam(name: string): number | null;
+  /** NSS getgrouplist: the user's groups, `gid` included. */
+  getgrouplist(user: string, gid: number): number[];
 }
 
 export interface NativeError extends Error {
@@ -55,6 +62,13 @@ export interface NativeError extends Error {
 
 export function isNativeError(e: unknown): e is NativeError {
   return e instanceof Error && typeof (e as Partial<NativeError>).syscall === 'string' && typeof (e as Partial<NativeError>).code === 'string';
+}
+
+/** native/build/Release/vipkeeper-exec, from src/net/ (tsx) or dist/src/net/ (compiled). */
+export function execLauncherPath(): string {
+  const rel = ['../../native/build/Release/vipkeeper-exec', '../../../native/build/Release/vipkeeper-exec'];
+  const urls = rel.map((r) => new URL(r, import.meta.url).pathname);
+  return urls.find((p) => existsSync(p)) ?? urls[0]!;
 }
 
 /** Loads the addon (Node's require cache makes repeated calls cheap). */

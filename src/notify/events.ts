@@ -52,6 +52,8 @@ export interface NotifyCommand {
   readonly argv: readonly string[];
   readonly user?: string;
   readonly group?: string;
+  /** The configured script this runs (the daemon looks up who runs it, and whether it may). */
+  readonly source: NotifyScript;
 }
 
 export interface NotifyPlan {
@@ -72,7 +74,7 @@ export function genericArgv(script: NotifyScript, subject: NotifySubject, name: 
 
 function command(kind: NotifyCommand['kind'], state: FifoWord, script: NotifyScript, argv: readonly string[]): NotifyCommand {
   return {
-    kind, state, argv,
+    kind, state, argv, source: script,
     ...(script.user != null ? { user: script.user } : {}),
     ...(script.group != null ? { group: script.group } : {}),
   };

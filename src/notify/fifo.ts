@@ -20,14 +20,14 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, constants, fchownSync, fstatSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { VipkeeperError } from '../base/errors.ts';
-import { runInGroup, type GroupRun, type GroupRunOutcome } from '../track/spawn-group.ts';
+import { runInGroup, type GroupRun, type GroupRunOutcome, type RunIds } from '../track/spawn-group.ts';
 
 export interface NotifyFifoOptions {
   readonly path: string;
   readonly uid?: number;
   readonly gid?: number;
   /** notify_fifo_script argv (without the path, which is appended). */
-  readonly script?: { readonly argv: readonly string[]; readonly uid?: number; readonly gid?: number };
+  readonly script?: { readonly argv: readonly string[]; readonly ids: RunIds };
   readonly onScriptExit?: (outcome: GroupRunOutcome) => void;
 }
 

@@ -1,21 +1,24 @@
 // Runs notify scripts at the edge, one at a time per instance or group, in
 // the order they were submitted.
 //
-// keepalived forks notify scripts and does not wait for them, so two quick
+// keepalived 2.2.7 forks notify scripts and never times them out (measured:
+// a 40 s notify_master hook runs to its end), except notify_stop and the
+// generic notify of STOP, whose process group it SIGKILLs after 1 s. We do
+// the same: `timeoutMs` null means never killed.
+// keepalived does not wait for one script before the next, so two quick
 // transitions can run notify_backup and notify_master at the same time, in
-// either order. We keep per-key order instead: a script starts only when the
-// previous one for the same key has exited or been killed. To keep that
-// from stalling, every script has a timeout (keepalived has none, except 1 s
-// for notify_stop and the generic notify of STOP, which it kills with the
-// process group; we do the same). Each key's queue is bounded: when full,
-// the newest submission is dropped and counted.
+// either order. We keep per-key order instead: a script starts when the
+// previous one for the same key has exited, or after `orderWaitMs` if it is
+// still running (it is left running, never killed for that), so a long hook
+// cannot hold back the notifications after it for ever. Each key's queue is
+// bounded: when full, the newest submission is dropped and counted.
 import type { Limiter } from '../track/limiter.ts';
-import { runInGroup, type GroupRunOutcome } from '../track/spawn-group.ts';
+import { runInGroup, type GroupRunOutcome, type RunIds } from '../track/spawn-group.ts';
 
 export interface NotifyJob {
   readonly argv: readonly string[];
-  readonly uid?: number;
-  readonly gid?: number;
+  /** Who it runs as (config/validate-scripts.ts); never defaulted here. */
+  readonly ids: RunIds;
   /** A STOP notification: keepalived gives these 1 s. */
   readonly stop?: boolean;
 }
@@ -28,9 +31,12 @@ export interface NotifyJobResult {
 
 export interface NotifyRunnerOptions {
   readonly limiter: Limiter;
-  readonly timeoutMs: number;
-  /** keepalived: 1000. */
+  /** Kill (SIGTERM, then SIGKILL) after this long; null = never, as keepalived. */
+  readonly timeoutMs: number | null;
+  /** STOP notifications: SIGKILL to the group after this long. keepalived: 1000. */
   readonly stopTimeoutMs: number;
+  /** How long the next script of a key waits for the previous one; null = until it exits. */
+  readonly orderWaitMs?: number | null;
   readonly maxQueuePerKey: number;
   readonly onResult?: (r: NotifyJobResult) => void;
   readonly onDrop?: (key: string, job: NotifyJob, why: 'queueFull' | 'limiterFull' | 'stopped') => void;
@@ -41,6 +47,8 @@ interface Lane { readonly queue: NotifyJob[]; running: Promise<void> | null }
 export class NotifyScriptRunner {
   readonly #opts: NotifyRunnerOptions;
   readonly #lanes = new Map<string, Lane>();
+  /** Scripts still running, also those a lane stopped waiting for. */
+  readonly #scripts = new Set<Promise<void>>();
   #stopped = false;
   dropped = 0;
 
@@ -68,12 +76,13 @@ export class NotifyScriptRunner {
   async idle(): Promise<void> {
     for (;;) {
       const running = [...this.#lanes.values()].map((l) => l.running).filter((p): p is Promise<void> => p !== null);
+      running.push(...this.#scripts);
       if (running.length === 0) return;
       await Promise.all(running);
     }
   }
 
-  /** Drops what is queued; lets the running scripts finish (each is bounded by its timeout). */
+  /** Drops what is queued; waits for the running scripts (the caller bounds the wait). */
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const [key, lane] of this.#lanes) for (const job of lane.queue.splice(0)) this.#drop(key, job, 'stopped');
@@ -94,11 +103,15 @@ export class NotifyScriptRunner {
           continue;
         }
         const release = await wait;
-        try {
-          const outcome = await this.#run(job);
-          this.#opts.onResult?.({ key, job, outcome });
-        } finally {
-          release();
+        const finished = this.#run(job).then((outcome) => this.#opts.onResult?.({ key, job, outcome })).finally(release);
+        this.#scripts.add(finished);
+        void finished.finally(() => this.#scripts.delete(finished));
+        const patience = this.#opts.orderWaitMs ?? null;
+        if (patience === null) await finished;
+        else {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([finished, new Promise<void>((r) => { timer = setTimeout(r, patience); })]);
+          clearTimeout(timer);
         }
       }
     } finally {
@@ -108,12 +121,9 @@ export class NotifyScriptRunner {
 
   async #run(job: NotifyJob): Promise<GroupRunOutcome> {
     try {
-      const run = runInGroup({
-        argv: job.argv,
-        timeoutMs: job.stop ? this.#opts.stopTimeoutMs : this.#opts.timeoutMs,
-        ...(job.uid !== undefined ? { uid: job.uid } : {}),
-        ...(job.gid !== undefined ? { gid: job.gid } : {}),
-      });
+      const run = job.stop
+        ? runInGroup({ argv: job.argv, ids: job.ids, timeoutMs: this.#opts.stopTimeoutMs, killAtDeadline: true })
+        : runInGroup({ argv: job.argv, ids: job.ids, timeoutMs: this.#opts.timeoutMs });
       return await run.done;
     } catch (error) {
       return { kind: 'error', error: error as Error };

@@ -7,14 +7,16 @@
 // 0 means "the interval"; exit status 0 is success, anything else (another
 // status, a signal, a timeout) is failure.
 // Differences, on purpose: deadlines are start + k*interval on a monotonic
-// clock (keepalived re-arms from the time the timer ran, so it drifts); a
-// timed-out group gets SIGKILL at once (keepalived sends SIGTERM, then
-// SIGKILL 2 s later); all scripts share one Limiter; a script that cannot be
-// spawned at all (ENOENT, EACCES) counts as a failure.
+// clock (keepalived re-arms from the time the timer ran, so it drifts); all
+// scripts share one Limiter; a script that cannot be started at all (ENOENT,
+// EACCES, or ENOEXEC for a file without a #! line, which keepalived 2.2.7
+// counts as a success) counts as a failure, and so does a script that exits
+// only after the SIGTERM of its timeout. A timed-out group gets SIGTERM, then
+// SIGKILL 2 s later, as in keepalived (spawn-group.ts).
 import type { Millis } from '../base/units.ts';
 import { carryOverHysteresis, initialHysteresis, statusOf, stepHysteresis, type HysteresisOptions, type HysteresisState, type TrackerStatus } from './hysteresis.ts';
 import type { Limiter } from './limiter.ts';
-import { runInGroup, type GroupRun, type GroupRunOutcome } from './spawn-group.ts';
+import { runInGroup, type GroupRun, type GroupRunOutcome, type RunIds } from './spawn-group.ts';
 
 export interface CarriedScript {
   readonly state: HysteresisState;
@@ -31,8 +33,8 @@ export interface ScriptCheck {
   readonly hysteresis: HysteresisOptions;
   /** The counter a reload carries over from the previous configuration's script of that name. */
   readonly carried?: CarriedScript;
-  readonly uid?: number;
-  readonly gid?: number;
+  /** Who it runs as (config/validate-scripts.ts); never defaulted here. */
+  readonly ids: RunIds;
 }
 
 export interface TrackerChange { readonly id: string; readonly up: boolean }
@@ -159,12 +161,7 @@ export class ScriptRunner {
   async #spawn(slot: Slot): Promise<GroupRunOutcome> {
     const c = slot.check;
     try {
-      slot.run = runInGroup({
-        argv: c.argv,
-        timeoutMs: c.timeoutMs > 0 ? c.timeoutMs : c.intervalMs,
-        ...(c.uid !== undefined ? { uid: c.uid } : {}),
-        ...(c.gid !== undefined ? { gid: c.gid } : {}),
-      });
+      slot.run = runInGroup({ argv: c.argv, ids: c.ids, timeoutMs: c.timeoutMs > 0 ? c.timeoutMs : c.intervalMs });
       return await slot.run.done;
     } catch (error) {
       return { kind: 'error', error: error as Error };

@@ -3,20 +3,18 @@
 // probe, which the caller injects (the daemon passes node:fs, the config
 // check and the tests pass fakes), so `vipkeeper -t` can use the same code.
 //
-// Rules:
-// - The script runs as its own `user [group]`, else global script_user, else
-//   `keepalived_script` if that user exists, else the daemon's uid/gid. With
-//   enable_script_security and no such user, scripts without an explicit
-//   user are refused ("Unable to set default user keepalived_script").
-// - argv[0] is resolved with realpath; missing → disabled (not found).
-// - It must be executable by the uid/gid it runs as, else disabled.
+// Rules (who runs a script is decided in config/validate-scripts.ts):
+// - A bare name is searched in PATH as the user; argv[0] is resolved with
+//   realpath (every directory searchable by the user); missing → not found.
+// - It must be executable by the uid/gid it runs as, else it is dropped.
 // - If it runs as uid 0 or gid 0 (or is setuid/setgid root), every component
 //   of the resolved path is checked: each must be owned by root, and a
 //   directory without the sticky bit, or the file itself, must not be
 //   writable by a non-root group or by others. Intermediate components must
-//   be directories (lstat, so a symlinked directory fails); the last may be a
-//   file or a symlink. A failure marks the script insecure: it is disabled
-//   only when enable_script_security is set (keepalived still logs it).
+//   be directories (lstat); the last may be a file or a symlink. A failure
+//   marks the script insecure: it is inhibited only when
+//   enable_script_security is set (keepalived still logs it).
+// - "</path" (a test that a file opens) is run by /bin/sh and not checked.
 // - Any script configured without enable_script_security gives the warning
 //   "SECURITY VIOLATION - scripts are being executed but script_security not
 //   enabled." (plus "There are insecure scripts." when one is).
@@ -45,10 +43,6 @@ export interface FsProbe {
 }
 
 export interface ScriptUser { readonly uid: number; readonly gid: number }
-
-export type ScriptVerdict =
-  | { readonly run: true; readonly path: string; readonly insecure: boolean; readonly messages: readonly string[] }
-  | { readonly run: false; readonly reason: 'notFound' | 'notExecutable' | 'insecure' | 'wrongType'; readonly messages: readonly string[] };
 
 const isDir = (m: number) => (m & S_IFMT) === S_IFDIR;
 const isReg = (m: number) => (m & S_IFMT) === S_IFREG;
@@ -95,54 +89,94 @@ export function checkPathSecurity(path: string, lstat: FsProbe['lstat']): { resu
   return { result: 'ok', at: path };
 }
 
-export function checkScriptSecurity(argv0: string, user: ScriptUser, scriptSecurity: boolean, fs: FsProbe): ScriptVerdict {
-  const real = fs.realpath(argv0);
-  if (real === null) return { run: false, reason: 'notFound', messages: [`Script ${argv0} cannot be accessed`] };
-  const st = fs.stat(real);
-  if (st === null) return { run: false, reason: 'notFound', messages: [`Unable to access script \`${argv0}\` - disabling`] };
-  if (!isExecutableBy(st, user)) {
-    return { run: false, reason: 'notExecutable', messages: [`WARNING - script '${argv0}' is not executable for uid:gid ${user.uid}:${user.gid} - disabling.`] };
+/** What keepalived's check_script_secure() finds (its SC_* flags), and its log lines. */
+export interface ScriptCheck {
+  /** SC_ISSCRIPT: a file was found; counts for the SECURITY VIOLATION warning. */
+  readonly isScript: boolean;
+  /** SC_SYSTEM: "</path" only tests that a file opens; run by /bin/sh, never checked. */
+  readonly system: boolean;
+  /** SC_EXECUTABLE: the user it runs as may execute it. */
+  readonly executable: boolean;
+  /** SC_INSECURE: a component of its path is writable by non-root, or not owned by root. */
+  readonly insecure: boolean;
+  /** SC_INHIBIT: must not run (insecure with enable_script_security, or a wrong file type). */
+  readonly inhibit: boolean;
+  /** SC_NOTFOUND. */
+  readonly notFound: boolean;
+  /** argv[0] resolved (path search, then realpath), as keepalived executes it. */
+  readonly path: string | null;
+  readonly messages: readonly string[];
+}
+
+const NONE: Omit<ScriptCheck, 'messages'> = { isScript: false, system: false, executable: false, insecure: false, inhibit: false, notFound: false, path: null };
+
+/** find_path(): a bare name is looked up in PATH as the user, like execvp; the first executable regular file wins. */
+function searchPath(name: string, user: ScriptUser, fs: FsProbe, path: string): { found: string } | { error: 'ENOENT' | 'EACCES' } {
+  let denied = false;
+  for (const dir of path.split(':')) {
+    const candidate = `${dir === '' ? '.' : dir}/${name}`;
+    const st = fs.stat(candidate);
+    if (st === null) continue;
+    if (isReg(st.mode) && isExecutableBy(st, user)) return { found: candidate };
+    denied = true;
   }
-  if (!needsProtection(st, user)) return { run: true, path: real, insecure: false, messages: [] };
+  return { error: denied ? 'EACCES' : 'ENOENT' };
+}
+
+/** realpath() runs as the script's user in keepalived: every directory on the way must be searchable by it. */
+function searchableBy(path: string, user: ScriptUser, fs: FsProbe): boolean {
+  if (user.uid === 0) return true;
+  const dirs = pathPrefixes(path).slice(0, -1);
+  return dirs.every((d) => { const st = fs.stat(d); return st !== null && isExecutableBy(st, user); });
+}
+
+/**
+ * keepalived 2.2.7's check_script_secure(), for the uid/gid the script runs
+ * as. `scriptSecurity`: enable_script_security. `path`: PATH for bare names.
+ */
+export function checkScriptSecurity(argv0: string, user: ScriptUser, scriptSecurity: boolean, fs: FsProbe, path: string): ScriptCheck {
+  if (/^<[ \t]*\//.test(argv0)) return { ...NONE, system: true, messages: [] };
+  const messages: string[] = [];
+  let file = argv0;
+  if (!argv0.includes('/')) {
+    const r = searchPath(argv0, user, fs, path);
+    if ('error' in r) {
+      messages.push(r.error === 'EACCES' ? `Permissions failure for script ${argv0} in path - disabling` : `Cannot find script ${argv0} in path - disabling`);
+      return { ...NONE, notFound: true, messages };
+    }
+    messages.push(`WARNING - script \`${argv0}\` resolved by path search to \`${r.found}\`. Please specify full path.`);
+    file = r.found;
+  }
+  const real = fs.realpath(file);
+  if (real === null || !searchableBy(real, user, fs)) {
+    messages.push(`Script ${file} cannot be accessed - ${real === null ? 'No such file or directory' : 'Permission denied'}`);
+    return { ...NONE, notFound: true, messages };
+  }
+  const st = fs.stat(real);
+  if (st === null) {
+    messages.push(`Unable to access script \`${real}\` - disabling`);
+    return { ...NONE, notFound: true, path: real, messages };
+  }
+  const executable = isExecutableBy(st, user);
+  if (!executable) messages.push(`WARNING - script '${real}' is not executable for uid:gid ${user.uid}:${user.gid} - disabling.`);
+  const found = { ...NONE, isScript: true, executable, path: real };
+  if (!executable || !needsProtection(st, user)) return { ...found, messages };
   const check = checkPathSecurity(real, fs.lstat);
   switch (check.result) {
     case 'ok':
-      return { run: true, path: real, insecure: false, messages: [] };
+      return { ...found, messages };
     case 'notFound':
-      return { run: false, reason: 'notFound', messages: [`check_script_secure could not find script '${real}' - disabling`] };
+      return { ...found, notFound: true, messages: [...messages, `check_script_secure could not find script '${real}' - disabling`] };
     case 'wrongType':
-      return { run: false, reason: 'wrongType', messages: [`Wrong file type found in script path '${real}'.`] };
-    case 'insecure': {
-      const msg = `Unsafe permissions found for script '${real}'${scriptSecurity ? ' - disabling' : ''}.`;
-      return scriptSecurity ? { run: false, reason: 'insecure', messages: [msg] } : { run: true, path: real, insecure: true, messages: [msg] };
-    }
+      return { ...found, inhibit: true, messages: [...messages, `Wrong file type found in script path '${real}'.`] };
+    case 'insecure':
+      return { ...found, insecure: true, inhibit: scriptSecurity, messages: [...messages, `Unsafe permissions found for script '${real}'${scriptSecurity ? ' - disabling' : ''}.`] };
   }
 }
 
-export type UserLookup = (name: string) => ScriptUser | null;
-
-/**
- * The uid/gid a script runs as. `explicit` is the script's own user/group
- * words; `globalDefault` is script_user from global_defs. Null = refuse.
- */
-export function resolveScriptUser(
-  explicit: { user: string; group?: string } | null,
-  globalDefault: { user: string; group?: string } | null,
-  lookup: { user: UserLookup; group: (name: string) => number | null },
-  daemon: ScriptUser,
-  scriptSecurity: boolean,
-): ScriptUser | null {
-  const named = explicit ?? globalDefault;
-  if (named) {
-    const u = lookup.user(named.user);
-    if (!u) return null;
-    if (named.group === undefined) return u;
-    const g = lookup.group(named.group);
-    return g === null ? null : { uid: u.uid, gid: g };
-  }
-  const ka = lookup.user('keepalived_script');
-  if (ka) return ka;
-  return scriptSecurity ? null : daemon;
+/** keepalived's cmd_str(): each word in single quotes, except a leading "<" or ">" redirection. */
+export function commandString(argv: readonly string[]): string {
+  return argv.map((w, i) => (i === 0 && (w.startsWith('<') || w.startsWith('>')) ? w : `'${w}'`)).join(' ');
 }
 
 /** The config-time warning keepalived logs when scripts run without enable_script_security. */

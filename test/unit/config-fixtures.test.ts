@@ -6,14 +6,20 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { checkConfig } from '../../src/config/check.ts';
 import { formatDiagnostic } from '../../src/config/diagnostics.ts';
-import { fsReader } from '../../src/config/load.ts';
+import { fsProbe, fsReader } from '../../src/config/load.ts';
 import type { CheckEnv } from '../../src/config/validate-env.ts';
 import { allFixtures } from '../fixtures/config/expectations.ts';
 
 const env: CheckEnv = {
   interfaceExists: (name) => name === 'eth0' || name === 'eth1',
-  userExists: (name) => name === 'root',
-  scriptFound: (argv0) => argv0.startsWith('/') && existsSync(argv0),
+  scripts: {
+    user: (n) => (n === 'root' ? { uid: 0, gid: 0 } : null),
+    group: (n) => (n === 'root' ? 0 : null),
+    groups: (_u, g) => [g],
+    fs: fsProbe,
+    path: '/usr/sbin:/usr/bin:/sbin:/bin',
+    daemon: { uid: 0, gid: 0, groups: [0] },
+  },
 };
 
 for (const fx of allFixtures()) {

@@ -5,11 +5,26 @@ import assert from 'node:assert/strict';
 import { checkConfig } from '../../src/config/check.ts';
 import { memoryReader } from '../../src/config/source.ts';
 import type { CheckEnv } from '../../src/config/validate-env.ts';
+import type { FsProbe } from '../../src/track/script-security.ts';
+
+/** /bin/true and /usr/bin/check exist, root-owned, 0755, on a root-owned tree. */
+const fakeFs: FsProbe = (() => {
+  const dirs = new Set(['/', '/bin', '/usr', '/usr/bin']);
+  const files = new Set(['/bin/true', '/usr/bin/check']);
+  const st = (p: string) => (dirs.has(p) ? { mode: 0o040755, uid: 0, gid: 0 } : files.has(p) ? { mode: 0o100755, uid: 0, gid: 0 } : null);
+  return { lstat: st, stat: st, realpath: (p) => (dirs.has(p) || files.has(p) ? p : null) };
+})();
 
 const env: CheckEnv = {
   interfaceExists: (n) => n === 'eth0' || n === 'eth1',
-  userExists: (n) => n === 'root',
-  scriptFound: (p) => p === '/bin/true' || p === '/usr/bin/check',
+  scripts: {
+    user: (n) => (n === 'root' ? { uid: 0, gid: 0 } : null),
+    group: (n) => (n === 'root' ? 0 : null),
+    groups: (_u, g) => [g],
+    fs: fakeFs,
+    path: '/usr/sbin:/usr/bin:/sbin:/bin',
+    daemon: { uid: 0, gid: 0, groups: [0] },
+  },
 };
 
 function check(text: string, withEnv: CheckEnv | null = env) {

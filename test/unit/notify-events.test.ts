@@ -96,9 +96,9 @@ test('config/model.ts notify scripts plug in as they are (checked by tsc)', () =
   type Model = import('../../src/config/model.ts').NotifyScripts;
   const fromModel = (m: Model): InstanceNotifyConfig => ({ ...m, notifyDeleted: m.deleted !== null, priorityChanges: false });
   const plan = instanceNotify(fromModel({
-    master: { command: '/m.sh a', argv: ['/m.sh', 'a'], user: null, group: null },
+    master: { command: '/m.sh a', argv: ['/m.sh', 'a'], user: null, group: null, where: { file: 'k.conf', line: 3 }, userWhere: null },
     backup: null, fault: null, stop: null, deleted: null, masterRxLowerPri: null,
-    any: { command: '/n.sh', argv: ['/n.sh'], user: 'nobody', group: null },
+    any: { command: '/n.sh', argv: ['/n.sh'], user: 'nobody', group: null, where: { file: 'k.conf', line: 4 }, userWhere: null },
   }), 'VI_1', 'MASTER', 7);
   assert.deepEqual(plan.commands.map((c) => [c.argv, c.user, c.group]), [[['/m.sh', 'a'], undefined, undefined], [['/n.sh', 'INSTANCE', 'VI_1', 'MASTER', '7'], 'nobody', undefined]]);
 });

@@ -41,3 +41,6 @@ export function readLines(path: string): string[] {
     return [];
   }
 }
+
+/** Root's ids, as a script with no user (and no keepalived_script) runs. */
+export const ROOT_IDS = { uid: 0, gid: 0, groups: [0] } as const;

@@ -4,7 +4,7 @@ import { existsSync, lstatSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { instanceNotify, groupNotify, masterRxLowerPriNotify } from '../../src/notify/events.ts';
 import { NotifyFifo } from '../../src/notify/fifo.ts';
-import { readLines, waitFor, withTmpDir } from './track-helpers.ts';
+import { readLines, ROOT_IDS, waitFor, withTmpDir } from './track-helpers.ts';
 import type { GroupRunOutcome } from '../../src/track/spawn-group.ts';
 
 test('FIFO: created if missing, notify_fifo_script gets the path and reads the exact lines; closed = unlinked', () => withTmpDir('nf', async (dir) => {
@@ -12,7 +12,7 @@ test('FIFO: created if missing, notify_fifo_script gets the path and reads the e
   const out = join(dir, 'out');
   const exits: GroupRunOutcome[] = [];
   // The FIFO path arrives as the last argument ($0 of sh -c).
-  const f = NotifyFifo.open({ path: fifo, script: { argv: ['/bin/sh', '-c', `exec cat "$0" >> ${out}`] }, onScriptExit: (o) => exits.push(o) });
+  const f = NotifyFifo.open({ path: fifo, script: { argv: ['/bin/sh', '-c', `exec cat "$0" >> ${out}`], ids: ROOT_IDS }, onScriptExit: (o) => exits.push(o) });
   try {
     assert.ok(lstatSync(fifo).isFIFO());
     assert.equal(lstatSync(fifo).mode & 0o777, 0o600); // keepalived 2.2.7's, measured
@@ -70,7 +70,7 @@ test('FIFO for a non-root reader: created 0600, owned by the configured user bef
   const fifo = join(dir, 'nobody.fifo');
   const out = join(dir, 'out');
   const nobody = 65534;
-  const f = NotifyFifo.open({ path: fifo, uid: nobody, gid: nobody, script: { argv: ['/bin/sh', '-c', `exec cat "$0" >> ${out}`], uid: nobody, gid: nobody } });
+  const f = NotifyFifo.open({ path: fifo, uid: nobody, gid: nobody, script: { argv: ["/bin/sh", "-c", `exec cat "$0" >> ${out}`], ids: { uid: nobody, gid: nobody, groups: [nobody] } } });
   try {
     const st = lstatSync(fifo);
     assert.deepEqual([st.isFIFO(), st.mode & 0o777, st.uid, st.gid], [true, 0o600, nobody, nobody]);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { millis, type Millis } from '../../src/base/units.ts';
 import { Limiter } from '../../src/track/limiter.ts';
 import { ScriptRunner, type ScriptCheck, type ScriptResult, type TrackerChange } from '../../src/track/script-runner.ts';
-import { processGone, waitFor, withTmpDir, writeScript } from './track-helpers.ts';
+import { processGone, ROOT_IDS, waitFor, withTmpDir, writeScript } from './track-helpers.ts';
 
 const now = (): Millis => millis(performance.now());
 
@@ -24,7 +24,7 @@ function harness(limiter = new Limiter(4, 16)) {
 
 const check = (id: string, argv: string[], extra: Partial<ScriptCheck> = {}): ScriptCheck => ({
   // A generous timeout: on this shared 2-core machine a spawn can take > 100 ms.
-  id, argv, intervalMs: millis(100), timeoutMs: millis(3000), hysteresis: { rise: 1, fall: 1, initFail: false }, ...extra,
+  id, argv, ids: ROOT_IDS, intervalMs: millis(100), timeoutMs: millis(3000), hysteresis: { rise: 1, fall: 1, initFail: false }, ...extra,
 });
 
 test('exit 0 reports up, a non-zero exit reports down', () => withTmpDir('sr', async (dir) => {
@@ -46,14 +46,14 @@ test('exit 0 reports up, a non-zero exit reports down', () => withTmpDir('sr', a
   }
 }));
 
-test('a missing script counts as a failure', () => withTmpDir('sr', async (dir) => {
+test('a missing script counts as a failure: the launcher reports the failed exec, nothing runs', () => withTmpDir('sr', async (dir) => {
   const h = harness();
   h.runner.add(check('script:missing', [join(dir, 'nope.sh')]));
   h.runner.start();
   try {
     await waitFor('a result', () => h.changes.length >= 1, 3000);
     assert.deepEqual(h.changes.map((c) => c.up), [false]);
-    assert.equal(h.results[0]!.outcome.kind, 'error');
+    assert.deepEqual(h.results[0]!.outcome, { kind: 'refused', step: 'exec', errno: 2 });
   } finally {
     await h.runner.stop();
   }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import {
-  checkPathSecurity, checkScriptSecurity, isExecutableBy, needsProtection, pathPrefixes, resolveScriptUser, securityViolationWarning,
+  checkPathSecurity, checkScriptSecurity, commandString, isExecutableBy, needsProtection, pathPrefixes, securityViolationWarning,
   S_IFDIR, S_IFLNK, S_IFREG, type FsProbe, type StatLike,
 } from '../../src/track/script-security.ts';
 
@@ -61,45 +61,51 @@ test('executable rules as keepalived', () => {
   assert.equal(needsProtection(file(0o755), { uid: 65534, gid: 0 }), true);
 });
 
-test('enable_script_security disables an insecure root script; without it the script runs but is flagged', () => {
+const PATH = '/usr/bin:/bin';
+
+test('enable_script_security inhibits an insecure root script; without it the script runs but is flagged insecure', () => {
   const fs = fakeFs({ ...secure, '/etc/k': dir(0o777) });
-  const on = checkScriptSecurity('/etc/k/chk.sh', root, true, fs);
-  assert.equal(on.run, false);
-  assert.equal(!on.run && on.reason, 'insecure');
-  const off = checkScriptSecurity('/etc/k/chk.sh', root, false, fs);
-  assert.ok(off.run && off.insecure);
-  assert.match(off.messages[0]!, /Unsafe permissions/);
+  const on = checkScriptSecurity('/etc/k/chk.sh', root, true, fs, PATH);
+  assert.ok(on.inhibit && on.insecure && on.isScript);
+  assert.match(on.messages[0]!, /^Unsafe permissions found for script '\/etc\/k\/chk.sh' - disabling\.$/);
+  const off = checkScriptSecurity('/etc/k/chk.sh', root, false, fs, PATH);
+  assert.ok(!off.inhibit && off.insecure && off.executable);
+  assert.equal(off.messages[0], "Unsafe permissions found for script '/etc/k/chk.sh'.");
   // the same script as an unprivileged user needs no path protection
-  const nobody = checkScriptSecurity('/etc/k/chk.sh', { uid: 65534, gid: 65534 }, true, fs);
-  assert.ok(nobody.run && !nobody.insecure);
+  const nobody = checkScriptSecurity('/etc/k/chk.sh', { uid: 65534, gid: 65534 }, true, fs, PATH);
+  assert.ok(!nobody.inhibit && !nobody.insecure && nobody.executable);
 });
 
-test('missing and non-executable scripts are disabled; symlinks are resolved first', () => {
-  assert.equal(checkScriptSecurity('/nope', root, true, fakeFs(secure)).run, false);
-  const ne = checkScriptSecurity('/etc/k/chk.sh', root, true, fakeFs({ ...secure, '/etc/k/chk.sh': file(0o644) }));
-  assert.ok(!ne.run && ne.reason === 'notExecutable');
-  const linked = checkScriptSecurity('/bin/chk', root, true, fakeFs(secure, { '/bin/chk': '/etc/k/chk.sh' }));
-  assert.ok(linked.run && linked.path === '/etc/k/chk.sh');
+test('missing and non-executable scripts; symlinks are resolved first; bare names searched in PATH', () => {
+  assert.ok(checkScriptSecurity('/nope', root, true, fakeFs(secure), PATH).notFound);
+  const ne = checkScriptSecurity('/etc/k/chk.sh', root, true, fakeFs({ ...secure, '/etc/k/chk.sh': file(0o644) }), PATH);
+  assert.ok(!ne.executable && ne.isScript && !ne.inhibit);
+  assert.match(ne.messages[0]!, /is not executable for uid:gid 0:0 - disabling/);
+  const linked = checkScriptSecurity('/bin/chk', root, true, fakeFs(secure, { '/bin/chk': '/etc/k/chk.sh' }), PATH);
+  assert.ok(linked.executable && linked.path === '/etc/k/chk.sh');
+  const bare = checkScriptSecurity('chk.sh', root, true, fakeFs(secure), '/usr/bin:/etc/k');
+  assert.equal(bare.path, '/etc/k/chk.sh');
+  assert.match(bare.messages[0]!, /resolved by path search to `\/etc\/k\/chk.sh`/);
+  assert.ok(checkScriptSecurity('nochk', root, true, fakeFs(secure), PATH).notFound);
+  assert.ok(checkScriptSecurity('</dev/tcp/127.0.0.1/80', root, true, fakeFs(secure), PATH).system);
+});
+
+test('a directory the user cannot search makes the script inaccessible to it', () => {
+  const fs = fakeFs({ ...secure, '/etc/k': dir(0o700) });
+  assert.ok(checkScriptSecurity('/etc/k/chk.sh', { uid: 65534, gid: 65534 }, true, fs, PATH).notFound);
+  assert.ok(checkScriptSecurity('/etc/k/chk.sh', root, true, fs, PATH).executable);
 });
 
 test('the real /bin/true on this host passes as root (merged /usr: /bin is a symlink, resolved first)', () => {
   const probe = (f: (p: string) => StatLike): ((p: string) => StatLike | null) => (p) => { try { return f(p); } catch { return null; } };
   const fs: FsProbe = { lstat: probe(lstatSync), stat: probe(statSync), realpath: (p) => { try { return realpathSync(p); } catch { return null; } } };
-  const v = checkScriptSecurity('/bin/true', root, true, fs);
-  assert.ok(v.run && !v.insecure, JSON.stringify(v));
+  const v = checkScriptSecurity('/bin/true', root, true, fs, PATH);
+  assert.ok(v.executable && !v.insecure && !v.inhibit, JSON.stringify(v));
 });
 
-test('default script user: script user, global script_user, keepalived_script, then the daemon unless secured', () => {
-  const users: Record<string, { uid: number; gid: number }> = { nobody: { uid: 65534, gid: 65534 } };
-  const lookup = { user: (n: string) => users[n] ?? null, group: (n: string) => (n === 'nogroup' ? 65534 : n === 'adm' ? 4 : null) };
-  const daemon = { uid: 0, gid: 0 };
-  assert.deepEqual(resolveScriptUser({ user: 'nobody', group: 'adm' }, null, lookup, daemon, true), { uid: 65534, gid: 4 });
-  assert.deepEqual(resolveScriptUser(null, { user: 'nobody' }, lookup, daemon, true), { uid: 65534, gid: 65534 });
-  assert.equal(resolveScriptUser({ user: 'ghost' }, null, lookup, daemon, false), null);
-  assert.deepEqual(resolveScriptUser(null, null, lookup, daemon, false), daemon);
-  assert.equal(resolveScriptUser(null, null, lookup, daemon, true), null);
-  users['keepalived_script'] = { uid: 990, gid: 990 };
-  assert.deepEqual(resolveScriptUser(null, null, lookup, daemon, true), { uid: 990, gid: 990 });
+test('commandString quotes as keepalived cmd_str()', () => {
+  assert.equal(commandString(['/a.sh', 'x y']), "'/a.sh' 'x y'");
+  assert.equal(commandString(['</dev/tcp/1/2']), '</dev/tcp/1/2');
 });
 
 test('SECURITY VIOLATION warning', () => {
