@@ -92,3 +92,31 @@ test('router: duplicate VRID on one interface and family is a configuration bug 
   assert.throws(() => new Router([vi1, { ...vi2, name: 'VI_3', ifname: 'eth0', vrid: 51 }], []), /VRID 51 already used on eth0/);
   assert.throws(() => new Router([vi1], [{ name: 'G', members: ['nope'] }]), /unknown instance nope/);
 });
+
+test('an address owner whose fault clears goes MASTER and takes its FAULT sibling to MASTER with it (bug 1)', () => {
+  const owner = makeConfig({ ...vi1, priority: 255, initialState: 'MASTER' });
+  // The sibling is listed first, so it is running when the owner starts (boot order is bug 2).
+  const r = new Router([vi2, owner], group);
+  assert.deepEqual(transitions(r.start(millis(0))), ['VI_2:INIT>BACKUP:startup', 'VI_1:INIT>MASTER:owner', 'VI_2:BACKUP>MASTER:syncGroup']);
+  assert.deepEqual(transitions(r.tracker('script:chk', false, millis(100))), ['VI_1:MASTER>FAULT:fault', 'VI_2:MASTER>FAULT:syncGroup']);
+  const back = r.tracker('script:chk', true, millis(200));
+  // keepalived's vrrp_sync_master: every member not MASTER goes MASTER with the one that did.
+  assert.deepEqual(transitions(back), ['VI_1:FAULT>MASTER:owner', 'VI_2:FAULT>MASTER:syncGroup']);
+  assert.ok(back.some((t) => t.instance === 'VI_2' && t.action.type === 'addVips'), 'the sibling takes its VIPs back');
+  assert.ok(back.some((t) => t.instance === 'VI_2' && t.action.type === 'announce'), 'and announces them');
+  assert.equal(r.instance('VI_2')!.deadline('advert'), millis(1200), 'the sibling advertises again');
+});
+
+test('an owner cannot leave FAULT while its sibling has a fault of its own; the last to clear takes the group to BACKUP', () => {
+  // keepalived's try_up_instance returns while sync->num_member_fault is not 0, so
+  // vrrp_sync_master never meets a sibling whose own fault is still present.
+  const owner = makeConfig({ ...vi1, priority: 255, initialState: 'MASTER' });
+  const sib = makeConfig({ ...vi2, trackers: [{ id: 'script:other', weight: 0, reverse: false }] });
+  const r = new Router([owner, sib], group);
+  r.start(millis(0));
+  r.tracker('script:chk', false, millis(1));
+  r.tracker('script:other', false, millis(2));
+  assert.deepEqual(transitions(r.tracker('script:chk', true, millis(3))), []);
+  assert.equal(r.instance('VI_1')!.state, 'FAULT');
+  assert.deepEqual(transitions(r.tracker('script:other', true, millis(4))), ['VI_2:FAULT>BACKUP:faultCleared', 'VI_1:FAULT>BACKUP:syncGroup']);
+});
