@@ -4,7 +4,9 @@
 //   when the others also want MASTER (their own Master_Down ran out) or one
 //   is MASTER already: "prefer backup state to avoid thrashing".
 // - A member going to FAULT takes every member to FAULT; the group leaves
-//   FAULT only when no member has a fault of its own, and then all go BACKUP.
+//   FAULT only when no member has a fault of its own, and then all go BACKUP,
+//   or all go MASTER when the member leaving was an address owner with
+//   `state MASTER` (keepalived's vrrp_sync_master moves FAULT members too).
 // - A MASTER member going to BACKUP takes the other MASTERs to BACKUP; when
 //   it yielded to a better advert, those with higher_prio_send_advert send a
 //   last advert first (keepalived 2.2.7 does not: see docs/design-notes.md).

@@ -36,6 +36,7 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   { from: 'FAULT', to: 'BACKUP', reason: 'faultCleared', on: 'interface up and weight-0 trackers up' },
   { from: 'FAULT', to: 'BACKUP', reason: 'syncGroup', on: 'the sync group left FAULT' },
   { from: 'FAULT', to: 'MASTER', reason: 'owner', on: 'fault cleared, priority 255 and state MASTER' },
+  { from: 'FAULT', to: 'MASTER', reason: 'syncGroup', on: 'the sync group left FAULT for MASTER (its owner did)' },
   { from: 'FAULT', to: 'STOP', reason: 'shutdown', on: 'shutdown' },
 ];
 
