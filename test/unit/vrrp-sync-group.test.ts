@@ -120,3 +120,34 @@ test('an owner cannot leave FAULT while its sibling has a fault of its own; the 
   assert.equal(r.instance('VI_1')!.state, 'FAULT');
   assert.deepEqual(transitions(r.tracker('script:other', true, millis(4))), ['VI_2:FAULT>BACKUP:faultCleared', 'VI_1:FAULT>BACKUP:syncGroup']);
 });
+
+// ---- boot (bug 2): keepalived's vrrp_init_state starts every member from the group's state ----
+
+test('boot: a member starting in FAULT takes the members listed after it to FAULT, and the group stays together', () => {
+  for (const initialState of ['BACKUP', 'MASTER'] as const) {
+    const a = makeConfig({ ...vi1, initialState });
+    const b = makeConfig({ ...vi2, initialState });
+    const r = new Router([a, b], group);
+    r.interface('eth0', false, millis(0)); // VI_1's link is down before start
+    assert.deepEqual(transitions(r.start(millis(0))), ['VI_1:INIT>FAULT:fault', 'VI_2:INIT>FAULT:syncGroup'], `state ${initialState}`);
+    assert.equal(r.nextDeadline(), null);
+    assert.deepEqual(transitions(r.timeout(millis(10_000))), []);
+    assert.equal(r.instance('VI_2')!.state, 'FAULT', `state ${initialState}: the group must not split`);
+    assert.deepEqual(transitions(r.interface('eth0', true, millis(10_001))), ['VI_1:FAULT>BACKUP:faultCleared', 'VI_2:FAULT>BACKUP:syncGroup']);
+  }
+});
+
+test('boot: an address owner with state MASTER in a group with a non-owner starts BACKUP with it (keepalived)', () => {
+  // keepalived's vrrp_sync_set_group: the group starts MASTER only when every member is an
+  // owner with state MASTER; otherwise BACKUP, and every member starts from it.
+  const owner = makeConfig({ ...vi1, priority: 255, initialState: 'MASTER' });
+  const r = new Router([owner, vi2], group);
+  assert.deepEqual(transitions(r.start(millis(0))), ['VI_1:INIT>BACKUP:startup', 'VI_2:INIT>BACKUP:startup']);
+  // Both Master_Downs run out (the owner's first, at 3003.9 ms); then the group goes MASTER together.
+  assert.deepEqual(transitions(r.timeout(millis(3700))), ['VI_2:BACKUP>MASTER:masterDown', 'VI_1:BACKUP>MASTER:syncGroup']);
+});
+
+test('boot: a group of owners with state MASTER starts MASTER', () => {
+  const r = new Router([{ ...vi1, priority: 255, initialState: 'MASTER' }, { ...vi2, priority: 255, initialState: 'MASTER' }], group);
+  assert.deepEqual(transitions(r.start(millis(0))), ['VI_1:INIT>MASTER:owner', 'VI_2:INIT>MASTER:owner']);
+});
