@@ -6,7 +6,7 @@
 import type { Millis } from '../base/units.ts';
 import { assert, assertNever } from '../base/assert.ts';
 import type { Advert, DropReason } from './advert.ts';
-import type { Action, InstanceConfig, InstanceEvent, InstanceStats, Resume, TransitionReason, VrrpState } from './types.ts';
+import type { Action, InstanceConfig, InstanceEvent, InstanceStats, Resume, SyncStart, TransitionReason, VrrpState } from './types.ts';
 import { TimerTable } from './timers.ts';
 import type { TimerSlot } from './timers.ts';
 import { masterDownIntervalMs, remoteWins, skewTimeMs } from './election.ts';
@@ -96,7 +96,7 @@ export class Instance {
     this.#fireTimers(now);
     switch (event.type) {
       case 'start':
-        this.#start(now, event.resume);
+        this.#start(now, event.resume, event.group);
         break;
       case 'advert':
         this.#receive(event.advert, event.src, now);
@@ -155,17 +155,21 @@ export class Instance {
 
   // ---- events ----
 
-  #start(now: Millis, resume?: Resume): void {
+  /** `group`: the sync group's start state (keepalived starts every member from it). */
+  #start(now: Millis, resume?: Resume, group?: SyncStart): void {
     assert(this.#state === 'INIT', `${this.config.name}: start in state ${this.#state}`);
     if (this.ownFault) {
       this.#transition('FAULT', 'fault', now);
+    } else if (group === 'FAULT') {
+      this.#transition('FAULT', 'syncGroup', now);
     } else if (resume !== undefined) {
       // keepalived's reload_master: a MASTER carries on (advert now, VIPs kept), no Master_Down wait.
       this.#silentGarp = !resume.announce;
       this.#transition(resume.state, 'reload', now);
       this.#silentGarp = false;
-    } else if (this.#isOwner() && this.config.initialState === 'MASTER') {
-      // keepalived: an owner with state MASTER times out of BACKUP after 1 µs, i.e. at once.
+    } else if (this.#isOwner() && this.config.initialState === 'MASTER' && group !== 'BACKUP') {
+      // keepalived: an owner with state MASTER times out of BACKUP after 1 µs, i.e. at once
+      // (in a sync group only when every member is such an owner).
       this.#transition('MASTER', 'owner', now);
     } else {
       // keepalived 2.2.7, measured: a non-owner with `state MASTER` logs "Entering BACKUP
@@ -364,6 +368,7 @@ export class Instance {
         return;
       case 'FAULT':
         this.#masterAdverIntervalMs = this.config.advertIntervalMs;
+        this.#wantsMaster = false; // keepalived: wantstate = FAULT (down_instance, vrrp_sync_fault)
         return;
       case 'STOP':
       case 'INIT':

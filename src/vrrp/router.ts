@@ -54,11 +54,19 @@ export class Router {
   }
 
   /** `resume(name)`: the state a reload carries over for that instance, if any. */
+  /** Every member of a sync group starts from the group's state, computed before any starts. */
   start(now: Millis, resume?: (name: string) => Resume | undefined): TaggedAction[] {
     const out: TaggedAction[] = [];
+    const groupStart = new Map([...new Set(this.#groupOf.values())].map((g) => [g, g.startState()]));
     for (const inst of this.#list) {
       const r = resume?.(inst.config.name);
-      for (const t of this.#run(inst, r === undefined ? { type: 'start' } : { type: 'start', resume: r }, now)) out.push(t);
+      const g = this.#groupOf.get(inst);
+      const event: InstanceEvent = {
+        type: 'start',
+        ...(r === undefined ? {} : { resume: r }),
+        ...(g === undefined ? {} : { group: groupStart.get(g)! }),
+      };
+      for (const t of this.#run(inst, event, now)) out.push(t);
     }
     return out;
   }

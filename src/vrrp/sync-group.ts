@@ -11,7 +11,8 @@
 //   it yielded to a better advert, those with higher_prio_send_advert send a
 //   last advert first (keepalived 2.2.7 does not: see docs/design-notes.md).
 import type { Millis } from '../base/units.ts';
-import type { Action } from './types.ts';
+import type { Action, SyncStart } from './types.ts';
+import { PRIORITY_OWNER } from '../track/priority.ts';
 import type { Instance, SyncGate } from './instance.ts';
 
 export interface SyncGroupConfig {
@@ -43,6 +44,17 @@ export class SyncGroup implements SyncGate {
     const others = this.#members.filter((m) => m !== member);
     if (others.some((m) => m.state === 'MASTER')) return true;
     return others.every((m) => m.wantsMaster);
+  }
+
+  /**
+   * The state every member starts from (keepalived's vrrp_sync_set_group and
+   * vrrp_init_state): FAULT if a member has a fault of its own at start-up,
+   * MASTER if every member is an address owner with `state MASTER`, else BACKUP.
+   */
+  startState(): SyncStart {
+    if (this.#members.some((m) => m.ownFault)) return 'FAULT';
+    const owners = this.#members.every((m) => m.config.priority === PRIORITY_OWNER && m.config.initialState === 'MASTER');
+    return owners ? 'MASTER' : 'BACKUP';
   }
 
   canLeaveFault(member: Instance): boolean {

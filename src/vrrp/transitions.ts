@@ -17,6 +17,7 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   { from: 'INIT', to: 'MASTER', reason: 'owner', on: 'start, priority 255 and state MASTER' },
   { from: 'INIT', to: 'BACKUP', reason: 'startup', on: 'start' },
   { from: 'INIT', to: 'FAULT', reason: 'fault', on: 'start with interface down or weight-0 tracker failed' },
+  { from: 'INIT', to: 'FAULT', reason: 'syncGroup', on: 'start in a sync group a member of which starts in FAULT' },
   { from: 'INIT', to: 'STOP', reason: 'shutdown', on: 'shutdown before start' },
   { from: 'INIT', to: 'MASTER', reason: 'reload', on: 'start after a reload, was MASTER (silent)' },
   { from: 'INIT', to: 'BACKUP', reason: 'reload', on: 'start after a reload, was BACKUP (silent)' },
