@@ -50,6 +50,13 @@ export class Instance {
   #preemptDelayDone = false;
   /** Source of the last advert accepted as the master's (skip_check_adv_addr compares with it). */
   #masterSrc: string | null = null;
+  /**
+   * BACKUP: the router whose advert last set Master_Down (RFC 9568 §6.1: the
+   * Master), its priority and when we heard it. Another router's advert that
+   * does not beat it may push the deadline later but never earlier, and
+   * teaches no interval. Null until a first advert (or after priority 0).
+   */
+  #downSetBy: { readonly src: string; readonly priority: number; readonly at: Millis } | null = null;
   /** keepalived's wantstate == MASTER: our Master_Down expired and no better advert has arrived since. */
   #wantsMaster: boolean;
   #gate: SyncGate | null = null;
@@ -204,17 +211,33 @@ export class Instance {
     if (this.#rejected(checkHeader(this.#ctx, advert, src) ?? checkAddresses(this.#ctx, advert, src, checkVips), src)) return;
     this.#stats.advertisementsReceived++;
     const name = this.config.name;
+    const fromMaster = this.#isMastersAdvert(advert.priority, src, now);
     if (advert.priority === 0) {
       this.#stats.priorityZeroReceived++;
+      if (!fromMaster) {
+        // A router that is not our master is leaving: the master we hear is still there.
+        this.#log('debug', `(${name}) Backup ignoring priority 0 advertisement from ${src}, not the master (${this.#downSetBy!.src})`);
+        return;
+      }
       this.#log('debug', `(${name}) Backup received priority 0 advertisement`);
       this.#timers.set('masterDown', (now + this.#skewMs()) as Millis);
       this.#downReason = 'priorityZero';
+      this.#downSetBy = null; // the master has gone: whoever advertises next is the master
       return;
     }
     const holdForDelay = this.config.preemptDelayMs > 0 && !this.#preemptDelayDone;
     if (!this.config.preempt || advert.priority >= this.#priority || holdForDelay) {
-      if (this.config.version === 3) this.#masterAdverIntervalMs = (advert.advertIntervalCs * 10) as Millis;
-      this.#timers.set('masterDown', (now + this.#masterDownMs()) as Millis);
+      if (fromMaster) {
+        if (this.config.version === 3) this.#masterAdverIntervalMs = (advert.advertIntervalCs * 10) as Millis;
+        this.#timers.set('masterDown', (now + this.#masterDownMs()) as Millis);
+        this.#downSetBy = { src, priority: advert.priority, at: now };
+      } else {
+        // Alive too, but not the master: its interval is not Master_Adver_Interval,
+        // and it may not bring our takeover forward (a stale short-interval advert
+        // would make us time a slow master with a fast timer: a flap, for ever).
+        const at = (now + this.#masterDownMs()) as Millis;
+        if (at > (this.#timers.get('masterDown') ?? Number.NEGATIVE_INFINITY)) this.#timers.set('masterDown', at);
+      }
       this.#downReason = 'masterDown';
       this.#masterSrc = src;
       this.#wantsMaster = false;
@@ -226,6 +249,19 @@ export class Instance {
     this.#masterSrc = src;
     // A master that already said goodbye (priority 0) is why we take over, whatever else we hear.
     if (this.#downReason !== 'priorityZero') this.#downReason = 'preempt';
+  }
+
+  /**
+   * Whether an advert we would accept comes from the master (RFC 9568 §6.1):
+   * the router that last set Master_Down, one that beats it, or anyone once
+   * that router has been silent for a whole Master_Down_Interval (it has gone,
+   * and the sender is its successor) or has sent priority 0.
+   */
+  #isMastersAdvert(priority: number, src: string, now: Millis): boolean {
+    const m = this.#downSetBy;
+    if (m === null || src === m.src) return true;
+    if (now >= m.at + this.#masterDownMs()) return true;
+    return priority !== 0 && remoteWins(priority, src, m.priority, m.src);
   }
 
   /** keepalived's preempt_delay starts at the first lower-priority advert and stops at a better one. */
@@ -273,6 +309,7 @@ export class Instance {
     this.#masterSrc = src;
     this.#wantsMaster = false;
     this.#transition('BACKUP', 'higherPriorityAdvert', now);
+    this.#downSetBy = { src, priority: advert.priority, at: now };
   }
 
   #rejected(failure: CheckFailure | null, src: string): boolean {
@@ -363,6 +400,7 @@ export class Instance {
       case 'BACKUP':
         if (from === 'FAULT' || from === 'INIT') this.#masterAdverIntervalMs = this.config.advertIntervalMs;
         this.#preemptDelayDone = false;
+        this.#downSetBy = null;
         this.#downReason = 'masterDown';
         this.#timers.set('masterDown', (now + (masterDownMs ?? this.#masterDownMs())) as Millis);
         return;
