@@ -33,6 +33,23 @@ describe('event-loop stall on the master: a false takeover, then recovery', () =
   });
 });
 
+describe('event-loop stall on a backup (GC pause, SIGSTOP) beyond Master_Down_Interval: no takeover', () => {
+  // r1 keeps advertising; r2's copies queue in its socket. keepalived reads a
+  // readable socket before acting on a timeout; so does vipkeeper: the driver
+  // drains its VRRP sockets before it handles an expired timer, and the core
+  // applies an input before the timers it finds expired (issue 7, bug 3).
+  const s = new Scenario([{ instances: [{ vrid: 22, priority: 150 }] }, { instances: [{ vrid: 22, priority: 100 }] }]).startAll();
+  s.at(20_000, 'r2 event loop blocked for 6 s', (w) => w.stall(1, 6000));
+
+  it('r2 reads r1\'s queued adverts first and never becomes MASTER; the VIP never moves', () => {
+    s.runUntil(40_000);
+    assert.deepEqual(s.masters(22), ['r1']);
+    const moves = s.transitions({ node: 'r2', to: 'MASTER' }).map((t) => `${t.atMs} ${t.from}→${t.to} (${t.reason})`);
+    assert.deepEqual(moves, [], 'r2 took over although r1 advertised throughout');
+    assert.equal(s.transitions({ node: 'r1', from: 'MASTER' }).length, 0);
+  });
+});
+
 describe('split brain across a partition, healed: one master and the host fixed', () => {
   const vip = vipsFor(4, 23)[0]!;
   const s = new Scenario([

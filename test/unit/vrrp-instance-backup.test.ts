@@ -157,3 +157,36 @@ test('priority 0 from a router that is not the master does not bring the takeove
   i.handle({ type: 'advert', advert: advertOf(peer, 0), src: PEER }, millis(1600));
   assert.equal(i.deadline('masterDown'), 1600 + ((256 - 50) * 1000) / 256);
 });
+
+// ---- read first, then decide (bug 3): an input is applied before the timers it finds expired ----
+
+test('an advert handled after Master_Down has expired (an event-loop stall) is read before the timer fires', () => {
+  const i = backup();
+  i.handle({ type: 'advert', advert: advertOf(peer, 150), src: PEER }, millis(1000));
+  const deadline = i.deadline('masterDown')!; // 4609.375
+  // The process was stopped from 1500 to 6000 ms; the master's adverts queued meanwhile.
+  const out = i.handle({ type: 'advert', advert: advertOf(peer, 150), src: PEER }, millis(6000));
+  assert.ok(6000 > deadline);
+  assert.deepEqual(ofType(out, 'transition'), [], 'no takeover: the master was there all along');
+  assert.equal(i.state, 'BACKUP');
+  assert.equal(i.deadline('masterDown'), 6000 + 3609.375);
+  assert.equal(i.stats.masterTransitions, 0);
+});
+
+test('an expired Master_Down still fires on a timeout, and on any input that does not reset it', () => {
+  const i = backup();
+  i.handle({ type: 'advert', advert: advertOf(peer, 150), src: PEER }, millis(1000));
+  // A tracker event for a tracker we do not have changes nothing: the expired timer then fires.
+  const out = i.handle({ type: 'tracker', id: 'script:none', up: true }, millis(6000));
+  assert.deepEqual(ofType(out, 'transition').map((t) => t.to), ['MASTER']);
+  assert.deepEqual(ofType(i.handle({ type: 'timeout' }, millis(6001)), 'transition'), []);
+});
+
+test('an expired preempt_delay counts at the read: a lower advert read after it is discarded', () => {
+  // keepalived compares preempt_time with the time of the read.
+  const i = backup({ priority: 150, preemptDelayMs: millis(2000) });
+  i.handle({ type: 'advert', advert: advertOf(peer, 100), src: PEER }, millis(1000)); // starts the delay (to 3000)
+  const md = i.deadline('masterDown')!;
+  i.handle({ type: 'advert', advert: advertOf(peer, 100), src: PEER }, millis(3500));
+  assert.equal(i.deadline('masterDown'), md, 'discarded: Master_Down is not reset');
+});
