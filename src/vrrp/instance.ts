@@ -98,9 +98,15 @@ export class Instance {
     this.#lastNow = now;
     const out: Action[] = [];
     this.#out = out;
-    // Expired timers first, so every event sees the state `now` implies
-    // (after an event-loop stall an advert may arrive before the timeout call).
-    this.#fireTimers(now);
+    // Read first, then decide (keepalived reads a readable socket before it acts
+    // on a timeout): `now` is when the edge read the event, and after an
+    // event-loop stall the master's adverts queued meanwhile are read at a
+    // `now` past our Master_Down deadline. Applying the event before the
+    // timers it finds expired lets such an advert reset Master_Down instead
+    // of losing the race to it (a takeover, a GARP burst, a step-down).
+    // preempt_delay is a point in time (keepalived's preempt_time), so it is
+    // settled first: a lower advert read after it is discarded.
+    this.#settlePreemptDelay(now);
     switch (event.type) {
       case 'start':
         this.#start(now, event.resume, event.group);
@@ -109,7 +115,7 @@ export class Instance {
         this.#receive(event.advert, event.src, now);
         break;
       case 'timeout':
-        break; // already done above
+        break; // the timers below
       case 'tracker':
         this.#trackerUp.set(event.id, event.up);
         this.#reevaluate(now);
@@ -131,6 +137,7 @@ export class Instance {
       default:
         assertNever(event);
     }
+    this.#fireTimers(now);
     checkInstanceInvariants(this.config.name, this.#state, this.#timers, this.#priority, this.#isOwner(), now);
     return out;
   }
@@ -324,15 +331,18 @@ export class Instance {
     this.#out.push({ type: 'drop', reason, src });
   }
 
+  #settlePreemptDelay(now: Millis): void {
+    if (!this.#timers.due('preemptDelay', now)) return;
+    this.#timers.clear('preemptDelay');
+    this.#preemptDelayDone = true;
+  }
+
   #fireTimers(now: Millis): void {
     const t = this.#timers;
+    this.#settlePreemptDelay(now);
     if (t.due('masterDown', now)) {
       t.clear('masterDown');
       this.#masterDownExpired(now);
-    }
-    if (t.due('preemptDelay', now)) {
-      t.clear('preemptDelay');
-      this.#preemptDelayDone = true;
     }
     if (t.due('advert', now)) this.#sendAdvert(now);
     garpOnTimer(this.config.garp, t, now, this.#out);
