@@ -20,7 +20,7 @@ describe('event-loop stall on the master: a false takeover, then recovery', () =
   it('when the stall ends r1 keeps MASTER, r2 yields, and clients come back to r1', () => {
     s.runUntil(26_100);
     assert.deepEqual(s.masters(21), ['r1']);
-    // r1's late timers ran before its queued packets: it never left MASTER.
+    // r1 read r2's queued lower adverts, then its late timers: it never left MASTER.
     assert.equal(s.transitions({ node: 'r1', to: 'BACKUP', reason: 'higherPriorityAdvert' }).length, 0);
     s.runUntil(40_000);
     assert.deepEqual(s.masters(21), ['r1']);
