@@ -15,7 +15,7 @@ import type { CheckFailure, ReceiveContext } from './receive-checks.ts';
 import { isListedTransition } from './transitions.ts';
 import { checkInstanceInvariants } from './invariants.ts';
 import { buildAdvert } from './advert-out.ts';
-import { effectivePriority, PRIORITY_OWNER } from '../track/priority.ts';
+import { effectivePriority, PRIORITY_OWNER } from './priority.ts';
 import { garpOnLowerPriority, garpOnMasterEntry, garpOnTimer } from './garp.ts';
 
 /** Lets a sync group hold a member back (keepalived's vrrp_sync_can_goto_master and num_member_fault). */

@@ -12,7 +12,7 @@
 //   last advert first (keepalived 2.2.7 does not: see docs/design-notes.md).
 import type { Millis } from '../base/units.ts';
 import type { Action, SyncStart } from './types.ts';
-import { PRIORITY_OWNER } from '../track/priority.ts';
+import { PRIORITY_OWNER } from './priority.ts';
 import type { Instance, SyncGate } from './instance.ts';
 
 export interface SyncGroupConfig {
