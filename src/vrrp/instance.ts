@@ -24,7 +24,7 @@ export interface SyncGate {
   canLeaveFault(member: Instance): boolean;
 }
 
-type DownReason = Extract<TransitionReason, 'masterDown' | 'priorityZero' | 'preempt' | 'startup'>;
+type DownReason = Extract<TransitionReason, 'masterDown' | 'priorityZero' | 'preempt'>;
 
 export class Instance {
   readonly config: InstanceConfig;

@@ -24,7 +24,6 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   { from: 'BACKUP', to: 'MASTER', reason: 'masterDown', on: 'Master_Down timer expired' },
   { from: 'BACKUP', to: 'MASTER', reason: 'priorityZero', on: 'Skew_Time after a priority 0 advert' },
   { from: 'BACKUP', to: 'MASTER', reason: 'preempt', on: 'Master_Down timer expired while discarding lower-priority adverts' },
-  { from: 'BACKUP', to: 'MASTER', reason: 'startup', on: 'state MASTER: one interval without a better master' },
   { from: 'BACKUP', to: 'MASTER', reason: 'syncGroup', on: 'a sync group member became MASTER' },
   { from: 'BACKUP', to: 'FAULT', reason: 'fault', on: 'interface down or weight-0 tracker failed' },
   { from: 'BACKUP', to: 'FAULT', reason: 'syncGroup', on: 'a sync group member entered FAULT' },

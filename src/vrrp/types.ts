@@ -104,7 +104,7 @@ export type InstanceEvent =
 // ---- actions out ----
 
 export type TransitionReason =
-  | 'startup'
+  | 'startup' // INIT -> BACKUP only (keepalived's "Entering BACKUP STATE (init)")
   | 'masterDown' // Master_Down timer expired
   | 'priorityZero' // master left (priority 0 advert)
   | 'preempt' // we have higher priority than the master we hear
