@@ -153,3 +153,30 @@ test('boot: a group of owners with state MASTER starts MASTER', () => {
   const r = new Router([{ ...vi1, priority: 255, initialState: 'MASTER' }, { ...vi2, priority: 255, initialState: 'MASTER' }], group);
   assert.deepEqual(transitions(r.start(millis(0))), ['VI_1:INIT>MASTER:owner', 'VI_2:INIT>MASTER:owner']);
 });
+
+test('a lower-priority advert showing a second master re-announces every MASTER member\'s VIPs (keepalived 2.2 vrrp_state_master_rx)', () => {
+  const r = new Router([{ ...vi1, priority: 255, initialState: 'MASTER' }, { ...vi2, priority: 255, initialState: 'MASTER' }], group);
+  r.start(millis(0));
+  const peer = makeConfig({ ...vi1, name: 'PEER', primaryAddress: '10.0.0.2' });
+  const out = r.receive('eth0', 4, advertOf(peer, 100), '10.0.0.2', millis(10));
+  const announces = out.flatMap((t) => (t.action.type === 'announce' ? [`${t.instance}:${t.action.reason}:${t.action.count}`] : []));
+  assert.deepEqual(announces, ['VI_1:lowerPriority:5', 'VI_2:lowerPriority:5']);
+  // and each repeats garp_lower_prio_delay later (default: garp_master_delay, 5 s)
+  assert.equal(r.instance('VI_2')!.deadline('lowerPrioGarp'), millis(5010));
+  const later = r.timeout(millis(5010));
+  assert.deepEqual(later.flatMap((t) => (t.action.type === 'announce' && t.action.reason === 'lowerPriority' ? [t.instance] : [])).sort(), ['VI_1', 'VI_2']);
+});
+
+test('the re-announce reaches only members holding their VIPs, and not without a sync group', () => {
+  const peer = makeConfig({ ...vi1, name: 'PEER', primaryAddress: '10.0.0.2' });
+  const alone = new Router([{ ...vi1, priority: 255, initialState: 'MASTER' }, { ...vi2, priority: 255, initialState: 'MASTER' }], []);
+  alone.start(millis(0));
+  const out = alone.receive('eth0', 4, advertOf(peer, 100), '10.0.0.2', millis(10));
+  assert.deepEqual(out.filter((t) => t.action.type === 'announce').map((t) => t.instance), ['VI_1']);
+  // garp_lower_prio_repeat 0 on the sibling: nothing from it (keepalived skips it too)
+  const quiet = { ...vi2, priority: 255, initialState: 'MASTER' as const, garp: { ...vi2.garp, lowerPrioRepeat: 0 } };
+  const r = new Router([{ ...vi1, priority: 255, initialState: 'MASTER' }, quiet], group);
+  r.start(millis(0));
+  const out2 = r.receive('eth0', 4, advertOf(peer, 100), '10.0.0.2', millis(10));
+  assert.deepEqual(out2.filter((t) => t.action.type === 'announce').map((t) => t.instance), ['VI_1']);
+});
