@@ -65,6 +65,8 @@ export class Instance {
   #lastNow = Number.NEGATIVE_INFINITY;
   /** A reload resumes MASTER without announcing addresses it already announced. */
   #silentGarp = false;
+  /** Lower-priority adverts heard as MASTER: each shows a second master (the sync group re-announces). */
+  #secondMasters = 0;
 
   constructor(config: InstanceConfig) {
     assert(config.vrid >= 1 && config.vrid <= 255, `${config.name}: vrid out of range`);
@@ -88,6 +90,8 @@ export class Instance {
   get wantsMaster(): boolean { return this.#wantsMaster; }
   /** Router/sync-group use: this instance's own fault (interface or weight-0 tracker), not the group's. */
   get ownFault(): boolean { return this.#faultBy !== null || (!this.#interfaceUp && !this.config.dontTrackPrimary); }
+  /** Router/sync-group use: how many lower-priority adverts this instance has heard as MASTER. */
+  get secondMastersSeen(): number { return this.#secondMasters; }
   /** Deadline of one named timer slot (tests, status dumps). */
   deadline(slot: TimerSlot): Millis | null { return this.#timers.get(slot); }
   nextDeadline(): Millis | null { return this.#timers.next(); }
@@ -163,6 +167,25 @@ export class Instance {
       if (from === 'MASTER' && to === 'BACKUP' && siblingYielded && this.config.higherPrioSendAdvert) this.#sendAdvert(now);
       this.#transition(to, 'syncGroup', now);
     }
+    checkInstanceInvariants(this.config.name, this.#state, this.#timers, this.#priority, this.#isOwner(), now);
+    return out;
+  }
+
+  /**
+   * Sync group use: a sibling heard a lower-priority advert, so another router
+   * is MASTER too; a MASTER member announces its VIPs as if it had heard it
+   * (keepalived's vrrp_state_master_rx: garp_lower_prio_repeat now and again
+   * garp_lower_prio_delay later).
+   */
+  announceSecondMaster(now: Millis): Action[] {
+    assert(now >= this.#lastNow, `${this.config.name}: time went backwards`);
+    const out: Action[] = [];
+    if (this.#state !== 'MASTER') return out; // its VIPs are not ours to announce; its timers are not touched
+    this.#lastNow = now;
+    this.#out = out;
+    garpOnLowerPriority(this.config.garp, this.#timers, now, out);
+    // After a stall this member's own slots may have expired too: fire them, as handle() does after its event.
+    this.#fireTimers(now);
     checkInstanceInvariants(this.config.name, this.#state, this.#timers, this.#priority, this.#isOwner(), now);
     return out;
   }
@@ -305,6 +328,7 @@ export class Instance {
       this.#log('info', `(${name}) Received advert from ${src} with lower priority ${advert.priority}, ours ${this.#priority}${forcing}`);
       if (!this.config.lowerPrioNoAdvert) this.#sendAdvert(now);
       garpOnLowerPriority(this.config.garp, this.#timers, now, this.#out);
+      this.#secondMasters++;
       return;
     }
     if (this.config.higherPrioSendAdvert) this.#sendAdvert(now);

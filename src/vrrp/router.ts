@@ -143,6 +143,7 @@ export class Router {
   /** One instance's event, then its sync group's reaction to any transition it made. */
   #run(inst: Instance, event: InstanceEvent, now: Millis): TaggedAction[] {
     const name = inst.config.name;
+    const secondMasters = inst.secondMastersSeen;
     const actions: Action[] = inst.handle(event, now);
     const out: TaggedAction[] = [];
     const group = this.#groupOf.get(inst);
@@ -150,6 +151,7 @@ export class Router {
       out.push({ instance: name, action });
       if (group !== undefined && action.type === 'transition') for (const t of group.react(inst, action, now)) out.push(t);
     }
+    if (group !== undefined && inst.secondMastersSeen !== secondMasters) for (const t of group.reannounce(inst, now)) out.push(t);
     return out;
   }
 }

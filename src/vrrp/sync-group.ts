@@ -10,6 +10,9 @@
 // - A MASTER member going to BACKUP takes the other MASTERs to BACKUP; when
 //   it yielded to a better advert, those with higher_prio_send_advert send a
 //   last advert first (keepalived 2.2.7 does not: see docs/design-notes.md).
+// - A MASTER member hearing a lower-priority advert (a second master) makes
+//   every other MASTER member announce its VIPs too (keepalived 2.2.7's
+//   vrrp_state_master_rx, for members with garp_lower_prio_repeat).
 import type { Millis } from '../base/units.ts';
 import type { Action, SyncStart } from './types.ts';
 import { PRIORITY_OWNER } from './priority.ts';
@@ -72,6 +75,16 @@ export class SyncGroup implements SyncGate {
     out.push({ instance: source.config.name, action: { type: 'log', level: 'info', msg: `VRRP_Group(${this.name}) Syncing instances to ${target} state` } });
     for (const m of followers) {
       for (const action of m.syncTo(target, now, t.reason === 'higherPriorityAdvert')) out.push({ instance: m.config.name, action });
+    }
+    return out;
+  }
+
+  /** A member heard a lower-priority advert as MASTER: the other MASTER members announce too. */
+  reannounce(source: Instance, now: Millis): TaggedAction[] {
+    const out: TaggedAction[] = [];
+    for (const m of this.#members) {
+      if (m === source || m.state !== 'MASTER') continue;
+      for (const action of m.announceSecondMaster(now)) out.push({ instance: m.config.name, action });
     }
     return out;
   }

@@ -180,3 +180,13 @@ test('the re-announce reaches only members holding their VIPs, and not without a
   const out2 = r.receive('eth0', 4, advertOf(peer, 100), '10.0.0.2', millis(10));
   assert.deepEqual(out2.filter((t) => t.action.type === 'announce').map((t) => t.instance), ['VI_1']);
 });
+
+test('the re-announce after a stall: a sibling whose own timers expired meanwhile fires them too (swarm seed 29)', () => {
+  const r = new Router([{ ...vi1, priority: 255, initialState: 'MASTER' }, { ...vi2, priority: 255, initialState: 'MASTER' }], group);
+  r.start(millis(0));
+  const peer = makeConfig({ ...vi1, name: 'PEER', primaryAddress: '10.0.0.2' });
+  // Both adverts were due at 1000 ms; the loop was blocked until 5000 ms, and VI_1's queued advert is read first.
+  const out = r.receive('eth0', 4, advertOf(peer, 100), '10.0.0.2', millis(5000));
+  assert.ok(out.some((t) => t.instance === 'VI_2' && t.action.type === 'send'), 'VI_2 sends its late advert');
+  assert.equal(r.instance('VI_2')!.deadline('advert'), millis(6000));
+});
