@@ -17,6 +17,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 #include "bytes.h"
 #include "errors.h"
 
@@ -29,6 +30,7 @@ namespace vk {
 static constexpr int kVrrpProto = 112;
 static constexpr int kMaxPacketsPerWake = 64;  // bound the work done per poll wake-up
 static constexpr size_t kRecvBufferBytes = 9216;  // > any VRRP packet with 255 IPv6 addresses
+static constexpr int kMaxPacketsPerDrain = 1024;  // bound a drain (a socket buffer holds a few hundred adverts)
 
 union SockAddr {
   sockaddr sa;
@@ -50,6 +52,7 @@ class RawSocket : public Napi::ObjectWrap<RawSocket> {
       InstanceMethod<&RawSocket::SetMulticastLoop>("setMulticastLoop"),
       InstanceMethod<&RawSocket::SetChecksumOffset>("setChecksumOffset"),
       InstanceMethod<&RawSocket::Start>("start"),
+      InstanceMethod<&RawSocket::Drain>("drain"),
       InstanceMethod<&RawSocket::Send>("send"),
       InstanceMethod<&RawSocket::Close>("close"),
     });
@@ -209,8 +212,14 @@ class RawSocket : public Napi::ObjectWrap<RawSocket> {
     return info.Env().Undefined();
   }
 
+  // drain() -> Array<[payload, src, scopeId, dst, ifindex, hopLimit]>: every datagram queued
+  // now, read synchronously (the driver reads before it acts on a timeout); errors go to onPacket.
+  Napi::Value Drain(const Napi::CallbackInfo& info);
   static void OnPoll(uv_poll_t* handle, int status, int events);
   void ReceiveBatch();
+  // Reads one datagram; returns its onPacket arguments (after the null error), or an empty
+  // vector when there is nothing more to read now. Errors are delivered to onPacket.
+  std::vector<napi_value> ReadOne(Napi::Env env, bool* more);
   bool ReceiveOne(Napi::Env env);
   void Deliver(Napi::Env env, std::initializer_list<napi_value> args);
 
@@ -340,6 +349,35 @@ void RawSocket::Deliver(Napi::Env env, std::initializer_list<napi_value> args) {
 
 // Returns false when there is nothing more to read now.
 bool RawSocket::ReceiveOne(Napi::Env env) {
+  bool more = false;
+  std::vector<napi_value> args = ReadOne(env, &more);
+  if (!args.empty()) {
+    args.insert(args.begin(), env.Null());
+    onPacket_.MakeCallback(Value(), args, *asyncContext_);
+    if (env.IsExceptionPending()) napi_fatal_exception(env, env.GetAndClearPendingException().Value());
+  }
+  return more;
+}
+
+Napi::Value RawSocket::Drain(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array out = Napi::Array::New(env);
+  uint32_t n = 0;
+  for (int i = 0; i < kMaxPacketsPerDrain && fd_ >= 0; i++) {
+    bool more = false;
+    std::vector<napi_value> args = ReadOne(env, &more);
+    if (!args.empty()) {
+      Napi::Array one = Napi::Array::New(env, args.size());
+      for (uint32_t k = 0; k < args.size(); k++) one.Set(k, args[k]);
+      out.Set(n++, one);
+    }
+    if (!more) break;
+  }
+  return out;
+}
+
+std::vector<napi_value> RawSocket::ReadOne(Napi::Env env, bool* more) {
+  *more = false;
   uint8_t buf[kRecvBufferBytes];
   SockAddr from;
   alignas(cmsghdr) char control[256];
@@ -353,13 +391,13 @@ bool RawSocket::ReceiveOne(Napi::Env env) {
   msg.msg_controllen = sizeof(control);
   ssize_t n = recvmsg(fd_, &msg, MSG_DONTWAIT);
   if (n < 0) {
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return false;
-    Deliver(env, {ErrnoError(env, "recvmsg", errno).Value()});
-    return false;
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) Deliver(env, {ErrnoError(env, "recvmsg", errno).Value()});
+    return {};
   }
+  *more = true;
   if (msg.msg_flags & MSG_TRUNC) {
     Deliver(env, {ErrnoError(env, "recvmsg", EMSGSIZE).Value()});
-    return true;
+    return {};
   }
   char srcText[INET6_ADDRSTRLEN] = "", dstText[INET6_ADDRSTRLEN] = "";
   int ifindex = 0, hopLimit = -1;
@@ -385,10 +423,9 @@ bool RawSocket::ReceiveOne(Napi::Env env) {
   } else {
     inet_ntop(AF_INET, &from.v4.sin_addr, srcText, sizeof(srcText));
   }
-  Deliver(env, {env.Null(), Napi::Buffer<uint8_t>::Copy(env, buf, static_cast<size_t>(n)), Napi::String::New(env, srcText),
-                Napi::Number::New(env, scopeId), Napi::String::New(env, dstText), Napi::Number::New(env, ifindex),
-                Napi::Number::New(env, hopLimit)});
-  return true;
+  return {Napi::Buffer<uint8_t>::Copy(env, buf, static_cast<size_t>(n)), Napi::String::New(env, srcText),
+          Napi::Number::New(env, scopeId), Napi::String::New(env, dstText), Napi::Number::New(env, ifindex),
+          Napi::Number::New(env, hopLimit)};
 }
 
 void InitRawSocket(Napi::Env env, Napi::Object exports) { RawSocket::Init(env, exports); }

@@ -117,6 +117,7 @@ export class Daemon {
     this.#driver = new Driver(clock, {
       nextDeadline: () => this.#router.nextDeadline(),
       nextPreciseDeadline: () => this.#router.nextTakeoverDeadline(),
+      read: () => this.#sockets.drainAll(),
       fire: (now) => this.#run(this.#router.timeout(now)),
       late: (lateMs) => this.#onLate(lateMs),
     });

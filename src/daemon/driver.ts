@@ -2,6 +2,11 @@
 // (STYLE rule 2). Expiry is decided by reading the monotonic clock, so a
 // spurious or early wake-up is harmless; a late one is measured and reported,
 // because a late timer is how a Node daemon causes false takeovers.
+// Read first, then decide: before an expired timer reaches the core, `read`
+// takes in what the sockets hold. Node runs timers before it polls sockets,
+// so after a stall (GC pause, SIGSTOP) the master's queued adverts would
+// otherwise arrive only after our takeover; keepalived reads a readable
+// socket before it acts on a timeout.
 import type { Millis } from '../base/units.ts';
 import type { Clock } from './clock.ts';
 
@@ -13,7 +18,9 @@ export interface DriverHooks {
   nextDeadline(): Millis | null;
   /** Earliest deadline whose lateness costs a client (a takeover); woken for precisely. */
   nextPreciseDeadline(): Millis | null;
-  /** Fires every expired timer slot; called with the current time. */
+  /** Reads every input queued now (the VRRP sockets), synchronously; runs before `fire`. */
+  read?(): void;
+  /** Fires every expired timer slot; called with the current time (read after `read`). */
   fire(now: Millis): void;
   /** A timer fired `lateMs` after its deadline. */
   late(lateMs: number, deadline: Millis): void;
@@ -73,7 +80,8 @@ export class Driver {
     if (now >= deadline) {
       const lateMs = now - deadline;
       this.#hooks.late(lateMs, deadline);
-      this.#hooks.fire(now);
+      this.#hooks.read?.();
+      this.#hooks.fire(this.#clock.now());
     }
     this.rearm();
   }

@@ -15,6 +15,7 @@ const WORDS: Record<string, (src: string, detail: string) => string> = {
   unicastTtlOutOfRange: (s, d) => `invalid TTL/HL from ${s}: ${d}`,
   versionMismatch: (s) => `wrong version in advert from ${s}`,
   intervalMismatch: (s) => `advertisement interval mismatch with ${s}`,
+  intervalZero: (s) => `received an advert from ${s} with advertisement interval 0 - discarding`,
   addressListMismatch: (s) => `ip address associated with VRID not present in MASTER advert from ${s}`,
   unicastSrcUnknown: (s) => `unicast advert from ${s}, which is not a unicast_peer`,
 };

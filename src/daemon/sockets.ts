@@ -54,6 +54,11 @@ export class SocketTable {
     return socket;
   }
 
+  /** Reads what every receiving socket has queued now (see VrrpSocket.drain). */
+  drainAll(): void {
+    for (const { socket, receive } of this.#sockets.values()) if (receive) socket.drain();
+  }
+
   get(ifname: string, family: Family): VrrpSocket | undefined {
     return this.#sockets.get(socketKey(ifname, family))?.socket;
   }

@@ -28,6 +28,12 @@ export interface NativeRawSocket {
   setChecksumOffset(offset: number): void;
   /** Starts polling; onPacket runs for each datagram. Keeps the loop alive until close(). */
   start(): void;
+  /**
+   * Reads every datagram queued now (non-blocking recvmsg, at most 1024), as
+   * onPacket's arguments after the error: [payload, src, scopeId, dst, ifindex,
+   * hopLimit]. Receive errors still go to onPacket. [] when closed or empty.
+   */
+  drain(): Array<[Buffer, string, number, string, number, number]>;
   /** Sends from `src` ('' = kernel's choice) out of `ifindex` (0 = route) with `ttl` (-1 = socket default). */
   send(dst: string, payload: Uint8Array, src?: string, ifindex?: number, ttl?: number): number;
   /** Stops polling and closes the fd; idempotent. */

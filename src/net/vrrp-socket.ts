@@ -150,6 +150,18 @@ export class VrrpSocket extends TypedEmitter<VrrpSocketEvents> {
     }
   }
 
+  /**
+   * Reads every datagram queued in the socket now, synchronously, and emits
+   * them as the poll path does (`packet` / `drop`). The daemon calls it before
+   * it acts on an expired timer: after an event-loop stall, Node runs timers
+   * before it polls sockets, and the adverts queued meanwhile must be read
+   * first (keepalived reads a readable socket before it acts on a timeout).
+   */
+  drain(): void {
+    if (this.#closed) return;
+    for (const d of this.#raw.drain()) this.#onDatagram(null, ...d);
+  }
+
   /** Leaves the groups and closes; idempotent. */
   close(): void {
     if (this.#closed) return;

@@ -1,6 +1,6 @@
 // track_file (vrrp_track_file) at the edge: keeps the integer in a file and
 // reports every change of it. What the value does to an instance is pure and
-// lives in file-value.ts (fileContribution).
+// lives in vrrp/priority.ts (fileContribution).
 //
 // keepalived watches the *directory* with inotify (IN_CLOSE_WRITE, IN_MOVE,
 // IN_DELETE) so that a file created, replaced by rename or deleted later is

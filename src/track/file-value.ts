@@ -11,18 +11,12 @@
 //   (× -1 with `reverse`) is added to the priority; a product <= -254 faults
 //   the instance; a product above 253 counts as 253. The effective priority
 //   is then clamped to 1..254 by the priority code, and an owner (255) must
-//   use weight 0.
+//   use weight 0. Those rules are the core's (vrrp/priority.ts,
+//   fileContribution); this file turns the file's text into the value.
 
 export const TRACK_FILE_READ_BYTES = 127;
 const INT32_MIN = -2147483648;
 const INT32_MAX_PLUS_ONE = 2147483648;
-export const TRACK_FILE_FAULT_AT = -254;
-export const TRACK_FILE_MAX_DELTA = 253;
-
-export type FileContribution =
-  | { readonly fault: true }
-  | { readonly fault: false; readonly delta: number };
-
 const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 /** strtol(text, NULL, 0) on the first 127 characters; null = out of range, keepalived ignores the read. */
@@ -50,18 +44,6 @@ export function parseTrackFileValue(raw: string): number | null {
   const signed = sign * value;
   if (signed < INT32_MIN || signed > INT32_MAX_PLUS_ONE) return null;
   return signed === 0 ? 0 : signed; // no -0
-}
-
-/** What the value in a tracked file does to one instance tracking it with `weight` [reverse]. */
-export function fileContribution(value: number, weight: number, reverse: boolean): FileContribution {
-  if (weight === 0) {
-    const faulted = reverse ? value === 0 : value !== 0;
-    return faulted ? { fault: true } : { fault: false, delta: 0 };
-  }
-  const product = value * weight * (reverse ? -1 : 1);
-  if (product <= TRACK_FILE_FAULT_AT) return { fault: true };
-  const delta = Math.min(product, TRACK_FILE_MAX_DELTA);
-  return { fault: false, delta: delta === 0 ? 0 : delta };
 }
 
 /** The text keepalived writes for init_file: the value and a newline. */

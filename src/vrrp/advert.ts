@@ -51,6 +51,7 @@ export type DropReason =
   | 'authMismatch'
   | 'authTypeMismatch'
   | 'intervalMismatch'
+  | 'intervalZero' // v3 Max Adver Int 0: would make Master_Down_Interval 0
   | 'addressListMismatch'
   | 'unicastSrcUnknown'
   | 'ownAdvert'

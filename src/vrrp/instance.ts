@@ -6,7 +6,7 @@
 import type { Millis } from '../base/units.ts';
 import { assert, assertNever } from '../base/assert.ts';
 import type { Advert, DropReason } from './advert.ts';
-import type { Action, InstanceConfig, InstanceEvent, InstanceStats, Resume, TransitionReason, VrrpState } from './types.ts';
+import type { Action, InstanceConfig, InstanceEvent, InstanceStats, Resume, SyncStart, TransitionReason, VrrpState } from './types.ts';
 import { TimerTable } from './timers.ts';
 import type { TimerSlot } from './timers.ts';
 import { masterDownIntervalMs, remoteWins, skewTimeMs } from './election.ts';
@@ -15,7 +15,7 @@ import type { CheckFailure, ReceiveContext } from './receive-checks.ts';
 import { isListedTransition } from './transitions.ts';
 import { checkInstanceInvariants } from './invariants.ts';
 import { buildAdvert } from './advert-out.ts';
-import { effectivePriority, PRIORITY_OWNER } from '../track/priority.ts';
+import { effectivePriority, PRIORITY_OWNER } from './priority.ts';
 import { garpOnLowerPriority, garpOnMasterEntry, garpOnTimer } from './garp.ts';
 
 /** Lets a sync group hold a member back (keepalived's vrrp_sync_can_goto_master and num_member_fault). */
@@ -24,7 +24,7 @@ export interface SyncGate {
   canLeaveFault(member: Instance): boolean;
 }
 
-type DownReason = Extract<TransitionReason, 'masterDown' | 'priorityZero' | 'preempt' | 'startup'>;
+type DownReason = Extract<TransitionReason, 'masterDown' | 'priorityZero' | 'preempt'>;
 
 export class Instance {
   readonly config: InstanceConfig;
@@ -50,6 +50,13 @@ export class Instance {
   #preemptDelayDone = false;
   /** Source of the last advert accepted as the master's (skip_check_adv_addr compares with it). */
   #masterSrc: string | null = null;
+  /**
+   * BACKUP: the router whose advert last set Master_Down (RFC 9568 §6.1: the
+   * Master), its priority and when we heard it. Another router's advert that
+   * does not beat it may push the deadline later but never earlier, and
+   * teaches no interval. Null until a first advert (or after priority 0).
+   */
+  #downSetBy: { readonly src: string; readonly priority: number; readonly at: Millis } | null = null;
   /** keepalived's wantstate == MASTER: our Master_Down expired and no better advert has arrived since. */
   #wantsMaster: boolean;
   #gate: SyncGate | null = null;
@@ -58,6 +65,8 @@ export class Instance {
   #lastNow = Number.NEGATIVE_INFINITY;
   /** A reload resumes MASTER without announcing addresses it already announced. */
   #silentGarp = false;
+  /** Lower-priority adverts heard as MASTER: each shows a second master (the sync group re-announces). */
+  #secondMasters = 0;
 
   constructor(config: InstanceConfig) {
     assert(config.vrid >= 1 && config.vrid <= 255, `${config.name}: vrid out of range`);
@@ -81,6 +90,8 @@ export class Instance {
   get wantsMaster(): boolean { return this.#wantsMaster; }
   /** Router/sync-group use: this instance's own fault (interface or weight-0 tracker), not the group's. */
   get ownFault(): boolean { return this.#faultBy !== null || (!this.#interfaceUp && !this.config.dontTrackPrimary); }
+  /** Router/sync-group use: how many lower-priority adverts this instance has heard as MASTER. */
+  get secondMastersSeen(): number { return this.#secondMasters; }
   /** Deadline of one named timer slot (tests, status dumps). */
   deadline(slot: TimerSlot): Millis | null { return this.#timers.get(slot); }
   nextDeadline(): Millis | null { return this.#timers.next(); }
@@ -91,18 +102,24 @@ export class Instance {
     this.#lastNow = now;
     const out: Action[] = [];
     this.#out = out;
-    // Expired timers first, so every event sees the state `now` implies
-    // (after an event-loop stall an advert may arrive before the timeout call).
-    this.#fireTimers(now);
+    // Read first, then decide (keepalived reads a readable socket before it acts
+    // on a timeout): `now` is when the edge read the event, and after an
+    // event-loop stall the master's adverts queued meanwhile are read at a
+    // `now` past our Master_Down deadline. Applying the event before the
+    // timers it finds expired lets such an advert reset Master_Down instead
+    // of losing the race to it (a takeover, a GARP burst, a step-down).
+    // preempt_delay is a point in time (keepalived's preempt_time), so it is
+    // settled first: a lower advert read after it is discarded.
+    this.#settlePreemptDelay(now);
     switch (event.type) {
       case 'start':
-        this.#start(now, event.resume);
+        this.#start(now, event.resume, event.group);
         break;
       case 'advert':
         this.#receive(event.advert, event.src, now);
         break;
       case 'timeout':
-        break; // already done above
+        break; // the timers below
       case 'tracker':
         this.#trackerUp.set(event.id, event.up);
         this.#reevaluate(now);
@@ -124,6 +141,7 @@ export class Instance {
       default:
         assertNever(event);
     }
+    this.#fireTimers(now);
     checkInstanceInvariants(this.config.name, this.#state, this.#timers, this.#priority, this.#isOwner(), now);
     return out;
   }
@@ -153,19 +171,42 @@ export class Instance {
     return out;
   }
 
+  /**
+   * Sync group use: a sibling heard a lower-priority advert, so another router
+   * is MASTER too; a MASTER member announces its VIPs as if it had heard it
+   * (keepalived's vrrp_state_master_rx: garp_lower_prio_repeat now and again
+   * garp_lower_prio_delay later).
+   */
+  announceSecondMaster(now: Millis): Action[] {
+    assert(now >= this.#lastNow, `${this.config.name}: time went backwards`);
+    const out: Action[] = [];
+    if (this.#state !== 'MASTER') return out; // its VIPs are not ours to announce; its timers are not touched
+    this.#lastNow = now;
+    this.#out = out;
+    garpOnLowerPriority(this.config.garp, this.#timers, now, out);
+    // After a stall this member's own slots may have expired too: fire them, as handle() does after its event.
+    this.#fireTimers(now);
+    checkInstanceInvariants(this.config.name, this.#state, this.#timers, this.#priority, this.#isOwner(), now);
+    return out;
+  }
+
   // ---- events ----
 
-  #start(now: Millis, resume?: Resume): void {
+  /** `group`: the sync group's start state (keepalived starts every member from it). */
+  #start(now: Millis, resume?: Resume, group?: SyncStart): void {
     assert(this.#state === 'INIT', `${this.config.name}: start in state ${this.#state}`);
     if (this.ownFault) {
       this.#transition('FAULT', 'fault', now);
+    } else if (group === 'FAULT') {
+      this.#transition('FAULT', 'syncGroup', now);
     } else if (resume !== undefined) {
       // keepalived's reload_master: a MASTER carries on (advert now, VIPs kept), no Master_Down wait.
       this.#silentGarp = !resume.announce;
       this.#transition(resume.state, 'reload', now);
       this.#silentGarp = false;
-    } else if (this.#isOwner() && this.config.initialState === 'MASTER') {
-      // keepalived: an owner with state MASTER times out of BACKUP after 1 µs, i.e. at once.
+    } else if (this.#isOwner() && this.config.initialState === 'MASTER' && group !== 'BACKUP') {
+      // keepalived: an owner with state MASTER times out of BACKUP after 1 µs, i.e. at once
+      // (in a sync group only when every member is such an owner).
       this.#transition('MASTER', 'owner', now);
     } else {
       // keepalived 2.2.7, measured: a non-owner with `state MASTER` logs "Entering BACKUP
@@ -200,17 +241,33 @@ export class Instance {
     if (this.#rejected(checkHeader(this.#ctx, advert, src) ?? checkAddresses(this.#ctx, advert, src, checkVips), src)) return;
     this.#stats.advertisementsReceived++;
     const name = this.config.name;
+    const fromMaster = this.#isMastersAdvert(advert.priority, src, now);
     if (advert.priority === 0) {
       this.#stats.priorityZeroReceived++;
+      if (!fromMaster) {
+        // A router that is not our master is leaving: the master we hear is still there.
+        this.#log('debug', `(${name}) Backup ignoring priority 0 advertisement from ${src}, not the master (${this.#downSetBy!.src})`);
+        return;
+      }
       this.#log('debug', `(${name}) Backup received priority 0 advertisement`);
       this.#timers.set('masterDown', (now + this.#skewMs()) as Millis);
       this.#downReason = 'priorityZero';
+      this.#downSetBy = null; // the master has gone: whoever advertises next is the master
       return;
     }
     const holdForDelay = this.config.preemptDelayMs > 0 && !this.#preemptDelayDone;
     if (!this.config.preempt || advert.priority >= this.#priority || holdForDelay) {
-      if (this.config.version === 3) this.#masterAdverIntervalMs = (advert.advertIntervalCs * 10) as Millis;
-      this.#timers.set('masterDown', (now + this.#masterDownMs()) as Millis);
+      if (fromMaster) {
+        if (this.config.version === 3) this.#masterAdverIntervalMs = (advert.advertIntervalCs * 10) as Millis;
+        this.#timers.set('masterDown', (now + this.#masterDownMs()) as Millis);
+        this.#downSetBy = { src, priority: advert.priority, at: now };
+      } else {
+        // Alive too, but not the master: its interval is not Master_Adver_Interval,
+        // and it may not bring our takeover forward (a stale short-interval advert
+        // would make us time a slow master with a fast timer: a flap, for ever).
+        const at = (now + this.#masterDownMs()) as Millis;
+        if (at > (this.#timers.get('masterDown') ?? Number.NEGATIVE_INFINITY)) this.#timers.set('masterDown', at);
+      }
       this.#downReason = 'masterDown';
       this.#masterSrc = src;
       this.#wantsMaster = false;
@@ -222,6 +279,19 @@ export class Instance {
     this.#masterSrc = src;
     // A master that already said goodbye (priority 0) is why we take over, whatever else we hear.
     if (this.#downReason !== 'priorityZero') this.#downReason = 'preempt';
+  }
+
+  /**
+   * Whether an advert we would accept comes from the master (RFC 9568 §6.1):
+   * the router that last set Master_Down, one that beats it, or anyone once
+   * that router has been silent for a whole Master_Down_Interval (it has gone,
+   * and the sender is its successor) or has sent priority 0.
+   */
+  #isMastersAdvert(priority: number, src: string, now: Millis): boolean {
+    const m = this.#downSetBy;
+    if (m === null || src === m.src) return true;
+    if (now >= m.at + this.#masterDownMs()) return true;
+    return priority !== 0 && remoteWins(priority, src, m.priority, m.src);
   }
 
   /** keepalived's preempt_delay starts at the first lower-priority advert and stops at a better one. */
@@ -258,6 +328,7 @@ export class Instance {
       this.#log('info', `(${name}) Received advert from ${src} with lower priority ${advert.priority}, ours ${this.#priority}${forcing}`);
       if (!this.config.lowerPrioNoAdvert) this.#sendAdvert(now);
       garpOnLowerPriority(this.config.garp, this.#timers, now, this.#out);
+      this.#secondMasters++;
       return;
     }
     if (this.config.higherPrioSendAdvert) this.#sendAdvert(now);
@@ -269,6 +340,7 @@ export class Instance {
     this.#masterSrc = src;
     this.#wantsMaster = false;
     this.#transition('BACKUP', 'higherPriorityAdvert', now);
+    this.#downSetBy = { src, priority: advert.priority, at: now };
   }
 
   #rejected(failure: CheckFailure | null, src: string): boolean {
@@ -283,15 +355,18 @@ export class Instance {
     this.#out.push({ type: 'drop', reason, src, msg });
   }
 
+  #settlePreemptDelay(now: Millis): void {
+    if (!this.#timers.due('preemptDelay', now)) return;
+    this.#timers.clear('preemptDelay');
+    this.#preemptDelayDone = true;
+  }
+
   #fireTimers(now: Millis): void {
     const t = this.#timers;
+    this.#settlePreemptDelay(now);
     if (t.due('masterDown', now)) {
       t.clear('masterDown');
       this.#masterDownExpired(now);
-    }
-    if (t.due('preemptDelay', now)) {
-      t.clear('preemptDelay');
-      this.#preemptDelayDone = true;
     }
     if (t.due('advert', now)) this.#sendAdvert(now);
     garpOnTimer(this.config.garp, t, now, this.#out);
@@ -359,11 +434,13 @@ export class Instance {
       case 'BACKUP':
         if (from === 'FAULT' || from === 'INIT') this.#masterAdverIntervalMs = this.config.advertIntervalMs;
         this.#preemptDelayDone = false;
+        this.#downSetBy = null;
         this.#downReason = 'masterDown';
         this.#timers.set('masterDown', (now + (masterDownMs ?? this.#masterDownMs())) as Millis);
         return;
       case 'FAULT':
         this.#masterAdverIntervalMs = this.config.advertIntervalMs;
+        this.#wantsMaster = false; // keepalived: wantstate = FAULT (down_instance, vrrp_sync_fault)
         return;
       case 'STOP':
       case 'INIT':

@@ -66,7 +66,14 @@ export function checkHeader(ctx: ReceiveContext, advert: Advert, src: string): C
   if (advert.version !== ctx.version) {
     return { reason: 'versionMismatch', msg: `(${ctx.name}) wrong version. Received ${advert.version} and expect ${ctx.version}` };
   }
-  if (ctx.version !== 2) return null;
+  if (ctx.version !== 2) {
+    // keepalived 2.2.7 accepts it, and its Master_Down_Interval becomes 0: the
+    // backup takes over and steps down on every advert. No router can mean it.
+    if (advert.advertIntervalCs === 0) {
+      return { reason: 'intervalZero', msg: `(${ctx.name}) received an advert from ${src} with advertisement interval 0 - discarding` };
+    }
+    return null;
+  }
   if (advert.authType !== ctx.authType) {
     return { reason: 'authTypeMismatch', msg: `(${ctx.name}) received a ${advert.authType} auth, expecting ${ctx.authType}!` };
   }

@@ -54,11 +54,19 @@ export class Router {
   }
 
   /** `resume(name)`: the state a reload carries over for that instance, if any. */
+  /** Every member of a sync group starts from the group's state, computed before any starts. */
   start(now: Millis, resume?: (name: string) => Resume | undefined): TaggedAction[] {
     const out: TaggedAction[] = [];
+    const groupStart = new Map([...new Set(this.#groupOf.values())].map((g) => [g, g.startState()]));
     for (const inst of this.#list) {
       const r = resume?.(inst.config.name);
-      for (const t of this.#run(inst, r === undefined ? { type: 'start' } : { type: 'start', resume: r }, now)) out.push(t);
+      const g = this.#groupOf.get(inst);
+      const event: InstanceEvent = {
+        type: 'start',
+        ...(r === undefined ? {} : { resume: r }),
+        ...(g === undefined ? {} : { group: groupStart.get(g)! }),
+      };
+      for (const t of this.#run(inst, event, now)) out.push(t);
     }
     return out;
   }
@@ -135,6 +143,7 @@ export class Router {
   /** One instance's event, then its sync group's reaction to any transition it made. */
   #run(inst: Instance, event: InstanceEvent, now: Millis): TaggedAction[] {
     const name = inst.config.name;
+    const secondMasters = inst.secondMastersSeen;
     const actions: Action[] = inst.handle(event, now);
     const out: TaggedAction[] = [];
     const group = this.#groupOf.get(inst);
@@ -142,6 +151,7 @@ export class Router {
       out.push({ instance: name, action });
       if (group !== undefined && action.type === 'transition') for (const t of group.react(inst, action, now)) out.push(t);
     }
+    if (group !== undefined && inst.secondMastersSeen !== secondMasters) for (const t of group.reannounce(inst, now)) out.push(t);
     return out;
   }
 }

@@ -17,13 +17,13 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   { from: 'INIT', to: 'MASTER', reason: 'owner', on: 'start, priority 255 and state MASTER' },
   { from: 'INIT', to: 'BACKUP', reason: 'startup', on: 'start' },
   { from: 'INIT', to: 'FAULT', reason: 'fault', on: 'start with interface down or weight-0 tracker failed' },
+  { from: 'INIT', to: 'FAULT', reason: 'syncGroup', on: 'start in a sync group a member of which starts in FAULT' },
   { from: 'INIT', to: 'STOP', reason: 'shutdown', on: 'shutdown before start' },
   { from: 'INIT', to: 'MASTER', reason: 'reload', on: 'start after a reload, was MASTER (silent)' },
   { from: 'INIT', to: 'BACKUP', reason: 'reload', on: 'start after a reload, was BACKUP (silent)' },
   { from: 'BACKUP', to: 'MASTER', reason: 'masterDown', on: 'Master_Down timer expired' },
   { from: 'BACKUP', to: 'MASTER', reason: 'priorityZero', on: 'Skew_Time after a priority 0 advert' },
   { from: 'BACKUP', to: 'MASTER', reason: 'preempt', on: 'Master_Down timer expired while discarding lower-priority adverts' },
-  { from: 'BACKUP', to: 'MASTER', reason: 'startup', on: 'state MASTER: one interval without a better master' },
   { from: 'BACKUP', to: 'MASTER', reason: 'syncGroup', on: 'a sync group member became MASTER' },
   { from: 'BACKUP', to: 'FAULT', reason: 'fault', on: 'interface down or weight-0 tracker failed' },
   { from: 'BACKUP', to: 'FAULT', reason: 'syncGroup', on: 'a sync group member entered FAULT' },
@@ -36,6 +36,7 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   { from: 'FAULT', to: 'BACKUP', reason: 'faultCleared', on: 'interface up and weight-0 trackers up' },
   { from: 'FAULT', to: 'BACKUP', reason: 'syncGroup', on: 'the sync group left FAULT' },
   { from: 'FAULT', to: 'MASTER', reason: 'owner', on: 'fault cleared, priority 255 and state MASTER' },
+  { from: 'FAULT', to: 'MASTER', reason: 'syncGroup', on: 'the sync group left FAULT for MASTER (its owner did)' },
   { from: 'FAULT', to: 'STOP', reason: 'shutdown', on: 'shutdown' },
 ];
 

@@ -77,8 +77,16 @@ export interface Resume {
   readonly announce: boolean;
 }
 
+/**
+ * The state a sync group starts its members from (keepalived's
+ * vrrp_sync_set_group and vrrp_init_state): FAULT if any member starts with a
+ * fault of its own, MASTER if every member is an address owner with
+ * `state MASTER`, BACKUP otherwise.
+ */
+export type SyncStart = 'MASTER' | 'BACKUP' | 'FAULT';
+
 export type InstanceEvent =
-  | { readonly type: 'start'; readonly resume?: Resume }
+  | { readonly type: 'start'; readonly resume?: Resume; readonly group?: SyncStart }
   /** A decoded advert that passed the edge's TTL check. `src` is the sender's address. */
   | { readonly type: 'advert'; readonly advert: Advert; readonly src: string }
   /** Call on timer expiry; safe to call spuriously. */
@@ -96,7 +104,7 @@ export type InstanceEvent =
 // ---- actions out ----
 
 export type TransitionReason =
-  | 'startup'
+  | 'startup' // INIT -> BACKUP only (keepalived's "Entering BACKUP STATE (init)")
   | 'masterDown' // Master_Down timer expired
   | 'priorityZero' // master left (priority 0 advert)
   | 'preempt' // we have higher priority than the master we hear

@@ -4,6 +4,9 @@
 // and must report src, dst, ifindex and TTL/hop limit exactly, with payloads
 // whose v3 checksum (computed by our codec, untouched by the kernel) verifies.
 import { test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
 import { Lab, waitFor } from '../lib/lab.ts';
 import { encodeAdvert, decodeAdvert } from '../../src/vrrp/packet.ts';
@@ -18,6 +21,7 @@ const advert = (family: 4 | 6, vrid: number): Advert => ({
   addresses: [family === 4 ? VIP4 : VIP6], authType: 0, authData: '',
 });
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function linkLocal(lab: Lab, host: string): string | undefined {
   const out = lab.exec(host, ['ip', '-6', '-o', 'addr', 'show', 'dev', 'eth0', 'scope', 'link']);
@@ -83,3 +87,30 @@ test('adverts sent by host a arrive at host b with the right src, dst, ifindex a
 function decodeVrid(l: Record<string, unknown>): number {
   return Buffer.from(String(l.payload), 'hex')[1]!;
 }
+
+test('drain() reads, synchronously and with the poll path\'s metadata, what queued while the event loop was blocked', async () => {
+  const lab = Lab.create([{ name: 'a', ipv4: `${A4}/24` }, { name: 'b', ipv4: `${B4}/24` }], 'vd');
+  const marker = join(mkdtempSync(join(tmpdir(), `vk${process.pid}-drain-`)), 'go');
+  try {
+    const bIfindex = Number(lab.exec('b', ['cat', '/sys/class/net/eth0/ifindex']).trim());
+    const b = spawnFixture(lab, 'b', 'vrrp-drain.ts', ['eth0', '4', marker]);
+    await b.waitLine('drain fixture ready', (l) => l.event === 'ready');
+    const sends = [1, 2, 3].map((vrid) => ({ vrid, family: 4, src: A4, dst: vrid === 2 ? B4 : '224.0.0.18' }));
+    const wire = sends.map((x) => ({ ...x, payload: hex(encodeAdvert(advert(4, x.vrid), { src: x.src, dst: x.dst })) }));
+    const ttl64 = { family: 4, src: A4, dst: '224.0.0.18', ttl: 64, payload: hex(encodeAdvert(advert(4, 4), { src: A4, dst: '224.0.0.18' })) };
+    const sender = spawnFixture(lab, 'a', 'vrrp-send.ts', ['eth0', JSON.stringify([...wire, ttl64])]);
+    assert.equal(await sender.exited(), 0, sender.stderr());
+    writeFileSync(marker, '');
+    const out = await b.waitLine('drained', (l) => l.event === 'drained');
+    const packets = out.packets as Array<Record<string, unknown>>;
+    assert.deepEqual(packets.map((p) => ({ src: p.src, dst: p.dst, ifindex: p.ifindex, ttl: p.ttl, multicast: p.multicast, payload: p.payload })),
+      wire.map((w) => ({ src: A4, dst: w.dst, ifindex: bIfindex, ttl: 255, multicast: w.dst === '224.0.0.18', payload: w.payload })));
+    assert.deepEqual((out.drops as Array<Record<string, unknown>>).map((d) => d.reason), ['ttlNot255'], 'the TTL check runs on drained packets too');
+    await sleep(300);
+    assert.equal(b.lines.filter((l) => l.event === 'late').length, 0, 'nothing left for the poll path');
+  } finally {
+    rmSync(dirname(marker), { recursive: true, force: true });
+    lab.cleanup();
+  }
+});
+

@@ -26,6 +26,6 @@ mutate "M4 no priority 0 on stop/fault" src/vrrp/instance.ts "s/if (to === 'STOP
 mutate "M5 no addVips on MASTER entry" src/vrrp/instance.ts "s/this.#out.push({ type: 'addVips' });/void 0;/"
 mutate "M6 backup accepts only strictly higher" src/vrrp/instance.ts 's/advert.priority >= this.#priority || holdForDelay/advert.priority > this.#priority || holdForDelay/'
 mutate "M7 sync groups never react" src/vrrp/sync-group.ts "s/if (t.reason === 'syncGroup') return \[\];/return [];/"
-mutate "M8 clamp to 1..253" src/track/priority.ts 's/export const PRIORITY_MAX_NON_OWNER = 254;/export const PRIORITY_MAX_NON_OWNER = 253;/'
+mutate "M8 clamp to 1..253" src/vrrp/priority.ts 's/export const PRIORITY_MAX_NON_OWNER = 254;/export const PRIORITY_MAX_NON_OWNER = 253;/'
 mutate "M9 no GARP on MASTER entry" src/vrrp/instance.ts 's/garpOnMasterEntry(this.config.garp, this.#timers, now, this.#out);/void 0;/'
 mutate "M10 master ignores better adverts" src/vrrp/instance.ts 's/const remoteBetter = remoteWins(/const remoteBetter = false \&\& remoteWins(/'

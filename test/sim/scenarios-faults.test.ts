@@ -20,7 +20,7 @@ describe('event-loop stall on the master: a false takeover, then recovery', () =
   it('when the stall ends r1 keeps MASTER, r2 yields, and clients come back to r1', () => {
     s.runUntil(26_100);
     assert.deepEqual(s.masters(21), ['r1']);
-    // r1's late timers ran before its queued packets: it never left MASTER.
+    // r1 read r2's queued lower adverts, then its late timers: it never left MASTER.
     assert.equal(s.transitions({ node: 'r1', to: 'BACKUP', reason: 'higherPriorityAdvert' }).length, 0);
     s.runUntil(40_000);
     assert.deepEqual(s.masters(21), ['r1']);
@@ -30,6 +30,23 @@ describe('event-loop stall on the master: a false takeover, then recovery', () =
     const r2Up = s.becameMasterAt('r2', 20_000)!;
     const r2Down = s.transitions({ node: 'r2', from: 'MASTER' })[0]!.atMs;
     assert.ok(r2Down - r2Up < 6000, `dual master for ${r2Down - r2Up} ms`);
+  });
+});
+
+describe('event-loop stall on a backup (GC pause, SIGSTOP) beyond Master_Down_Interval: no takeover', () => {
+  // r1 keeps advertising; r2's copies queue in its socket. keepalived reads a
+  // readable socket before acting on a timeout; so does vipkeeper: the driver
+  // drains its VRRP sockets before it handles an expired timer, and the core
+  // applies an input before the timers it finds expired (issue 7, bug 3).
+  const s = new Scenario([{ instances: [{ vrid: 22, priority: 150 }] }, { instances: [{ vrid: 22, priority: 100 }] }]).startAll();
+  s.at(20_000, 'r2 event loop blocked for 6 s', (w) => w.stall(1, 6000));
+
+  it('r2 reads r1\'s queued adverts first and never becomes MASTER; the VIP never moves', () => {
+    s.runUntil(40_000);
+    assert.deepEqual(s.masters(22), ['r1']);
+    const moves = s.transitions({ node: 'r2', to: 'MASTER' }).map((t) => `${t.atMs} ${t.from}→${t.to} (${t.reason})`);
+    assert.deepEqual(moves, [], 'r2 took over although r1 advertised throughout');
+    assert.equal(s.transitions({ node: 'r1', from: 'MASTER' }).length, 0);
   });
 });
 

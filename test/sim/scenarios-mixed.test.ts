@@ -1,6 +1,6 @@
-// A core gap found while explaining seed 103788 (docs/simulator.md,
-// "Findings"): with routers that disagree on advert_int, a healthy LAN can
-// flap for ever. r1 (200, 2000 ms) is master; r2 (100, nopreempt) and r3 (50)
+// A core gap (fixed) found while explaining seed 103788 (docs/simulator.md,
+// "Findings"): with routers that disagree on advert_int, a healthy LAN
+// flapped for ever. r1 (200, 2000 ms) is master; r2 (100, nopreempt) and r3 (50)
 // advertise every 500 ms; everyone has higher_prio_send_advert; the path
 // between r2 and r3 takes 20 ms, every other path 1 ms. Each round:
 //   - backup X (500 ms) times out and takes over; r1 answers its lower advert
@@ -12,18 +12,18 @@
 //     only after 20 ms, so the last interval Y learned is 500 ms, not r1's
 //     2000 ms: Y's Master_Down_Interval (~1.9 s) runs out before r1's next
 //     advert, Y takes over, and the roles swap.
-// r2 and r3 take the VIP every ~1.9 s (GARPs each time), for ever. The core
-// does what the RFC text and keepalived's vrrp_state_backup say; the fix (for
-// example: learn Master_Adver_Interval only from the advert that also set the
-// timer's master, or ignore a stepping-down master's last advert's interval)
-// is a design decision for the core's owner, so this is a todo test.
+// r2 and r3 took the VIP every ~1.9 s (GARPs each time), for ever. Fixed in
+// the core (issue 7, bug 5; RFC 9568 §6.1: Master_Adver_Interval is the
+// interval in adverts from the Master): a backup remembers which router set
+// Master_Down, and an accepted advert from another router that does not beat
+// it teaches no interval and may push the deadline later, never earlier.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Scenario } from './scenario.ts';
 import { CLEAN_PATH } from './lan.ts';
 
 describe('mixed advert intervals, static asymmetric delays', () => {
-  it('the election settles on r1 and stays', { todo: 'core gap: a stale short-interval advert keeps re-teaching backups (see the comment above)' }, () => {
+  it('the election settles on r1 and stays', () => {
     const s = new Scenario([
       { instances: [{ vrid: 5, priority: 200, advertIntervalMs: 2000, higherPrioSendAdvert: true }] },
       { instances: [{ vrid: 5, priority: 100, advertIntervalMs: 500, preempt: false, higherPrioSendAdvert: true }] },

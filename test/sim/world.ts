@@ -294,14 +294,17 @@ export class World implements NodeEnv {
     if (token !== n.stallToken || !n.running) return;
     n.stalledUntilMs = 0;
     this.#fault(`stall end ${n.name}`);
-    // Node's event loop runs expired timers before it polls sockets: the late
-    // master-down fires before the queued adverts that would have prevented it.
-    n.step('late timers', (r, now) => r.timeout(now));
-    for (const [id, up] of n.trackerTruth) if (n.trackerReported.get(id) !== up) n.reportTracker(id, up);
-    n.reportLink();
+    // Node's event loop runs expired timers before it polls sockets, but the
+    // daemon's driver drains every VRRP socket before it handles an expired
+    // timer (keepalived reads a readable socket first): the queued adverts
+    // come first, then the late timers; tracker results and link events
+    // (pipes, netlink: the poll phase) after them.
     const queued = n.inbox;
     n.inbox = [];
     for (const f of queued) if (n.running && !n.stalled) this.#receive(n, f);
+    if (n.running) n.step('late timers', (r, now) => r.timeout(now));
+    for (const [id, up] of n.trackerTruth) if (n.trackerReported.get(id) !== up) n.reportTracker(id, up);
+    n.reportLink();
   }
 
   crash(i: number): void {

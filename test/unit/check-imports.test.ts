@@ -49,3 +49,13 @@ test('IO or a clock in the core, the core in an edge module, and the daemon impo
   assert.match(r.out, /src\/net\/bad-edge\.ts: imports \.\.\/vrrp\/core\.ts/);
   assert.match(r.out, /src\/notify\/bad\.ts: imports \.\.\/daemon\/d\.ts: nothing but main\.ts imports the daemon/);
 });
+
+test('the core imports nothing from src/track, even its pure parts (the priority rules live in src/vrrp)', () => {
+  const r = check({
+    'src/base/ip.ts': 'export const x = 1;\n',
+    'src/track/priority.ts': "import { x } from '../base/ip.ts';\nexport const p = x;\n",
+    'src/vrrp/core.ts': "import { p } from '../track/priority.ts';\nexport const y = p;\n",
+  });
+  assert.equal(r.status, 1);
+  assert.match(r.out, /src\/vrrp\/core\.ts: imports \.\.\/track\/priority\.ts: the core \(src\/vrrp\) imports only base\/ and vrrp\//);
+});

@@ -110,3 +110,22 @@ test('drops the core words (per packet, as keepalived) are rate-limited the same
     `info ${words} [199 more since last report]`,
   ]);
 });
+
+test('read first, then decide: on an expired deadline the driver reads the sockets before it fires, and fires with a later clock', async () => {
+  let t = 0;
+  const clock = { now: () => millis(t) };
+  const order: string[] = [];
+  let deadline: Millis | null = millis(5);
+  const driver = new Driver(clock, {
+    nextDeadline: () => deadline,
+    nextPreciseDeadline: () => null,
+    late: () => order.push('late'),
+    read: () => { order.push('read'); t += 1; }, // reading takes a little time
+    fire: (now) => { order.push(`fire@${now}`); deadline = null; },
+  });
+  t = 50; // the loop was blocked past the deadline
+  driver.rearm();
+  await sleep(20);
+  driver.stop();
+  assert.deepEqual(order, ['late', 'read', 'fire@51']);
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { effectivePriority, trackerFaults, trackerWeight } from '../../src/track/priority.ts';
+import { effectivePriority, trackerFaults, trackerWeight } from '../../src/vrrp/priority.ts';
 import type { TrackerRef } from '../../src/vrrp/types.ts';
 
 const ref = (id: string, weight: number, reverse = false): TrackerRef => ({ id, weight, reverse });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileContribution, initFileText, parseTrackFileValue } from '../../src/track/file-value.ts';
+import { initFileText, parseTrackFileValue } from '../../src/track/file-value.ts';
+import { fileContribution } from '../../src/vrrp/priority.ts';
 
 test('values are parsed like strtol(base 0)', () => {
   const cases: [string, number | null][] = [

@@ -101,3 +101,92 @@ test('a priority drop while BACKUP shifts the running Master_Down by the change 
   assert.equal(i.effectivePriority, 90);
   assert.equal(i.deadline('masterDown'), 1000 + 3000 + (166 * 1000) / 256);
 });
+
+// ---- RFC 9568 §6.1: Master_Adver_Interval is the interval in adverts from the Master (bug 5) ----
+
+test('an accepted advert from a router that is not the master pushes Master_Down later, never earlier, and teaches no interval', () => {
+  const i = backup({ version: 3, priority: 50, advertIntervalMs: millis(500) });
+  const slow = makeConfig({ name: 'R1', primaryAddress: '10.0.0.3', version: 3, advertIntervalMs: millis(2000) });
+  const fast = makeConfig({ name: 'R2', primaryAddress: '10.0.0.2', version: 3, advertIntervalMs: millis(500) });
+  i.handle({ type: 'advert', advert: advertOf(slow, 200), src: '10.0.0.3' }, millis(1000)); // the master
+  const mdi = 3 * 2000 + ((256 - 50) * 2000) / 256;
+  assert.equal(i.masterAdverIntervalMs, 2000);
+  assert.equal(i.deadline('masterDown'), 1000 + mdi);
+  // A lower router (100 >= our 50, so accepted) stepping down: its 500 ms must not be learned.
+  i.handle({ type: 'advert', advert: advertOf(fast, 100), src: '10.0.0.2' }, millis(1100));
+  assert.equal(i.masterAdverIntervalMs, 2000, 'interval learned only from the master');
+  assert.equal(i.deadline('masterDown'), 1100 + mdi, 'pushed later (with the master\'s interval)');
+  // Before the fix: 1100 + 3 * 500 + skew, and a takeover 4.5 s before the master's next advert was due.
+  i.handle({ type: 'timeout' }, millis(1100 + mdi - 1));
+  assert.equal(i.state, 'BACKUP');
+});
+
+test('an advert that beats the recorded master makes its sender the master (interval learned, timer reset)', () => {
+  const i = backup({ version: 3, priority: 50, advertIntervalMs: millis(500) });
+  const a = makeConfig({ name: 'A', primaryAddress: '10.0.0.2', version: 3, advertIntervalMs: millis(2000) });
+  const b = makeConfig({ name: 'B', primaryAddress: '10.0.0.3', version: 3, advertIntervalMs: millis(1000) });
+  i.handle({ type: 'advert', advert: advertOf(a, 100), src: '10.0.0.2' }, millis(1000));
+  i.handle({ type: 'advert', advert: advertOf(b, 150), src: '10.0.0.3' }, millis(1100));
+  assert.equal(i.masterAdverIntervalMs, 1000);
+  assert.equal(i.deadline('masterDown'), 1100 + 3 * 1000 + ((256 - 50) * 1000) / 256);
+});
+
+test('once the recorded master has been silent for its Master_Down_Interval, the router still advertising is the master', () => {
+  const i = backup({ version: 3, priority: 50, advertIntervalMs: millis(500) });
+  const a = makeConfig({ name: 'A', primaryAddress: '10.0.0.3', version: 3, advertIntervalMs: millis(1000) });
+  const b = makeConfig({ name: 'B', primaryAddress: '10.0.0.2', version: 3, advertIntervalMs: millis(2000) });
+  i.handle({ type: 'advert', advert: advertOf(a, 200), src: '10.0.0.3' }, millis(0));
+  const mdiA = 3 * 1000 + ((256 - 50) * 1000) / 256; // 3804.6875
+  // B (lower than A) keeps pushing our deadline; A is silent.
+  for (let t = 1000; t < mdiA; t += 1000) i.handle({ type: 'advert', advert: advertOf(b, 100), src: '10.0.0.2' }, millis(t));
+  assert.equal(i.masterAdverIntervalMs, 1000);
+  i.handle({ type: 'advert', advert: advertOf(b, 100), src: '10.0.0.2' }, millis(4000)); // A's window is over
+  assert.equal(i.masterAdverIntervalMs, 2000, 'B is the master now');
+  assert.equal(i.deadline('masterDown'), 4000 + 3 * 2000 + ((256 - 50) * 2000) / 256);
+  assert.equal(i.state, 'BACKUP');
+});
+
+test('priority 0 from a router that is not the master does not bring the takeover forward; from the master it does', () => {
+  const i = backup({ priority: 50 });
+  const other = makeConfig({ name: 'B', primaryAddress: '10.0.0.3' });
+  i.handle({ type: 'advert', advert: advertOf(peer, 200), src: PEER }, millis(1000));
+  const md = i.deadline('masterDown');
+  i.handle({ type: 'advert', advert: advertOf(other, 0), src: '10.0.0.3' }, millis(1500));
+  assert.equal(i.deadline('masterDown'), md);
+  assert.equal(i.stats.priorityZeroReceived, 1);
+  i.handle({ type: 'advert', advert: advertOf(peer, 0), src: PEER }, millis(1600));
+  assert.equal(i.deadline('masterDown'), 1600 + ((256 - 50) * 1000) / 256);
+});
+
+// ---- read first, then decide (bug 3): an input is applied before the timers it finds expired ----
+
+test('an advert handled after Master_Down has expired (an event-loop stall) is read before the timer fires', () => {
+  const i = backup();
+  i.handle({ type: 'advert', advert: advertOf(peer, 150), src: PEER }, millis(1000));
+  const deadline = i.deadline('masterDown')!; // 4609.375
+  // The process was stopped from 1500 to 6000 ms; the master's adverts queued meanwhile.
+  const out = i.handle({ type: 'advert', advert: advertOf(peer, 150), src: PEER }, millis(6000));
+  assert.ok(6000 > deadline);
+  assert.deepEqual(ofType(out, 'transition'), [], 'no takeover: the master was there all along');
+  assert.equal(i.state, 'BACKUP');
+  assert.equal(i.deadline('masterDown'), 6000 + 3609.375);
+  assert.equal(i.stats.masterTransitions, 0);
+});
+
+test('an expired Master_Down still fires on a timeout, and on any input that does not reset it', () => {
+  const i = backup();
+  i.handle({ type: 'advert', advert: advertOf(peer, 150), src: PEER }, millis(1000));
+  // A tracker event for a tracker we do not have changes nothing: the expired timer then fires.
+  const out = i.handle({ type: 'tracker', id: 'script:none', up: true }, millis(6000));
+  assert.deepEqual(ofType(out, 'transition').map((t) => t.to), ['MASTER']);
+  assert.deepEqual(ofType(i.handle({ type: 'timeout' }, millis(6001)), 'transition'), []);
+});
+
+test('an expired preempt_delay counts at the read: a lower advert read after it is discarded', () => {
+  // keepalived compares preempt_time with the time of the read.
+  const i = backup({ priority: 150, preemptDelayMs: millis(2000) });
+  i.handle({ type: 'advert', advert: advertOf(peer, 100), src: PEER }, millis(1000)); // starts the delay (to 3000)
+  const md = i.deadline('masterDown')!;
+  i.handle({ type: 'advert', advert: advertOf(peer, 100), src: PEER }, millis(3500));
+  assert.equal(i.deadline('masterDown'), md, 'discarded: Master_Down is not reset');
+});

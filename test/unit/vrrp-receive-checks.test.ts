@@ -109,3 +109,20 @@ test('adverts in FAULT are ignored without a drop or a counter', () => {
   assert.deepEqual(out.map((a) => a.type), ['log']);
   assert.equal(i.stats.advertisementsReceived, 0);
 });
+
+test('intervalZero (v3): Max Adver Int 0 is dropped, in BACKUP and in MASTER, and teaches no interval', () => {
+  // Accepted, it would set Master_Adver_Interval to 0 and so Master_Down_Interval to 0:
+  // the backup would take over and step down on every advert.
+  expectDrop({ version: 3 }, (c) => advertOf(c, 200, { advertIntervalCs: 0 as never }), '10.0.0.2', 'intervalZero',
+    /^\(VI_1\) received an advert from 10\.0\.0\.2 with advertisement interval 0 - discarding$/);
+  const c = makeConfig({ ...base, version: 3, priority: 255, initialState: 'MASTER' });
+  const i = new Instance(c);
+  i.handle({ type: 'start' }, millis(0));
+  assert.equal(i.state, 'MASTER');
+  const out = i.handle({ type: 'advert', advert: advertOf(c, 255, { advertIntervalCs: 0 as never }), src: '10.0.0.2' }, millis(10));
+  assert.deepEqual(ofType(out, 'drop'), [{ type: 'drop', reason: 'intervalZero', src: '10.0.0.2',
+    msg: '(VI_1) received an advert from 10.0.0.2 with advertisement interval 0 - discarding' }]);
+  assert.equal(i.state, 'MASTER', 'an owner conflict carried by a zero-interval advert is not acted on');
+  assert.equal(i.effectivePriority, 255);
+  assert.equal(i.masterAdverIntervalMs, 1000);
+});

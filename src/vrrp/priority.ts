@@ -12,14 +12,37 @@
 // - the sum is clamped to 1..254; an address owner (base 255) is never moved
 //   (keepalived drops weighted trackers of an owner at config time), but its
 //   weight-0 trackers still fault it.
-//   A value tracker (track_file) contributes value × weight instead
-//   (track/file-value.ts has keepalived's rules, including its own fault).
-import type { TrackerRef } from '../vrrp/types.ts';
-import { fileContribution } from './file-value.ts';
+//   A value tracker (track_file) contributes value × weight instead, with
+//   keepalived's own rules (fileContribution below, from vrrp_track.c):
+//   weight 0 faults on a non-zero value (zero with `reverse`); otherwise a
+//   product <= -254 faults and one above 253 counts as 253.
+//
+// These are the core's rules (the core imports nothing from src/track);
+// track/file-value.ts parses the file's text into the value.
+import type { TrackerRef } from './types.ts';
 
 export const PRIORITY_OWNER = 255;
 export const PRIORITY_MIN = 1;
 export const PRIORITY_MAX_NON_OWNER = 254;
+
+export const TRACK_FILE_FAULT_AT = -254;
+export const TRACK_FILE_MAX_DELTA = 253;
+
+export type FileContribution =
+  | { readonly fault: true }
+  | { readonly fault: false; readonly delta: number };
+
+/** What the value in a tracked file does to one instance tracking it with `weight` [reverse]. */
+export function fileContribution(value: number, weight: number, reverse: boolean): FileContribution {
+  if (weight === 0) {
+    const faulted = reverse ? value === 0 : value !== 0;
+    return faulted ? { fault: true } : { fault: false, delta: 0 };
+  }
+  const product = value * weight * (reverse ? -1 : 1);
+  if (product <= TRACK_FILE_FAULT_AT) return { fault: true };
+  const delta = Math.min(product, TRACK_FILE_MAX_DELTA);
+  return { fault: false, delta: delta === 0 ? 0 : delta };
+}
 
 export interface PriorityResult {
   readonly priority: number;
