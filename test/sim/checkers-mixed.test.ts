@@ -78,10 +78,13 @@ describe('mixed advert intervals in one VRID', () => {
     assert.match(msg, new RegExp(`at t=${((r1Ms + s.checker.settleBoundMs()) / 1000).toFixed(3)}s`));
   });
 
-  it('seed 103788 at 30 faults passes (it has such a cascade after the heal)', () => {
-    const r = runSeed(103788, { faults: 30 });
+  // Its cascade came out of a stalled router acting on its late timers before
+  // its queued adverts; since the simulated driver reads first (as keepalived
+  // does), this world no longer cascades past the settle point (none of seeds
+  // 100001..101000 does either). The deterministic cascade above keeps that
+  // path covered; the seed stays as a plain regression.
+  it('seed 103788 at 30 faults passes', () => {
+    const r = runSeed(103788, { faults: 30, widen: false });
     assert.equal(r.failure, null);
-    const late = r.world.transitions.filter((t) => t.atMs > r.checker.lastFaultMs + r.checker.settleBoundMs());
-    assert.ok(late.length > 0, 'the cascade ran past the old settle point');
   });
 });

@@ -35,6 +35,8 @@ export class Lan {
   #attached: Uint8Array;
   #lastAt: Float64Array; // per path: when its last in-order frame arrives (FIFO)
   #prng: Prng;
+  /** Per endpoint: the extra one-way delay of its own cable (ms), so paths differ from one another. */
+  #cableMs: Float64Array;
 
   constructor(routers: number, prng: Prng, path: PathParams = CLEAN_PATH) {
     this.endpoints = routers + 1;
@@ -43,7 +45,13 @@ export class Lan {
     this.#blocked = new Uint8Array(this.endpoints * this.endpoints);
     this.#attached = new Uint8Array(this.endpoints).fill(1);
     this.#lastAt = new Float64Array(this.endpoints * this.endpoints);
+    this.#cableMs = new Float64Array(this.endpoints);
     this.#prng = prng;
+  }
+
+  /** Gives each endpoint a cable delay; every later setAllPaths adds both ends' cables to a path's minimum. */
+  setCables(cableMs: readonly number[]): void {
+    cableMs.forEach((c, e) => (this.#cableMs[e] = c));
   }
 
   path(from: number, to: number): PathParams {
@@ -55,7 +63,13 @@ export class Lan {
   }
 
   setAllPaths(p: PathParams): void {
-    this.#paths.fill(p);
+    if (this.#cableMs.every((c) => c === 0)) {
+      this.#paths.fill(p);
+      return;
+    }
+    for (let a = 0; a < this.endpoints; a++) {
+      for (let b = 0; b < this.endpoints; b++) this.#paths[a * this.endpoints + b] = { ...p, delayMinMs: p.delayMinMs + this.#cableMs[a]! + this.#cableMs[b]! };
+    }
   }
 
   /** Cuts from → to only (an asymmetric partition is a set of these). */
