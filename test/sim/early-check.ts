@@ -17,6 +17,14 @@
 // and those still queued behind it) moves the bound, and a core that fires a
 // stale deadline before reading them fails here.
 //
+// Which interval an advert from a router other than the master teaches is
+// read two ways: RFC 9568 §6.4.2 literally (the interval of any accepted
+// advert) and §6.1 with issue 7's fix for the mixed-interval livelock (only
+// the master's adverts teach the interval; another router's may reset the
+// timer, timed by the master's interval). The bound takes the shorter, so a
+// core may do either; the master is the sender of the best advert accepted
+// since entering BACKUP (higher priority, or equal and a higher address).
+//
 // Lower adverts that preempt_delay may hold (keepalived) are an alternative:
 // the bound takes the earliest. A later change in our priority shifts the
 // running timer by the change in Skew_Time (keepalived does the same), so the
@@ -26,6 +34,7 @@ import type { Advert } from '../../src/vrrp/advert.ts';
 import type { InstanceConfig } from '../../src/vrrp/types.ts';
 import type { TaggedAction } from '../../src/vrrp/router.ts';
 import type { SimNode } from './node.ts';
+import { compareIp } from '../../src/base/ip.ts';
 import { advertisedIntervalMs, masterDownMs, skewMs, wouldProcess } from './expect.ts';
 
 interface DownBase {
@@ -40,6 +49,10 @@ interface DownBase {
   minIntervalMs: number;
   /** The expected priority lo was computed at. */
   prio: number;
+  /** The router this backup takes as master, its advertised priority and interval. */
+  masterSrc: string | null;
+  masterPrio: number;
+  masterIntervalMs: number;
 }
 
 /** Rounding of fractional skews onto integer-ms clocks. */
@@ -94,6 +107,9 @@ export class EarlyTakeoverCheck {
         maxIntervalMs: intervalMs,
         minIntervalMs: intervalMs,
         prio,
+        masterSrc: stepDown ? node.lastRxSrc : null,
+        masterPrio: stepDown ? rx.priority : 0,
+        masterIntervalMs: intervalMs,
       });
     }
     for (const [name, base] of bases) {
@@ -101,7 +117,7 @@ export class EarlyTakeoverCheck {
       const cfg = node.config(name);
       const prio = this.#prio(node, cfg);
       if (prio !== base.prio) shift(cfg, base, prio, now);
-      if (rx !== null && rxCfg === cfg) accept(cfg, base, rx, prio, node.lastRxArrivedLocal ?? now);
+      if (rx !== null && rxCfg === cfg) accept(cfg, base, rx, node.lastRxSrc!, prio, node.lastRxArrivedLocal ?? now);
     }
   }
 
@@ -115,13 +131,13 @@ export class EarlyTakeoverCheck {
     let queued = 0;
     if (inHand !== null) {
       const at = node.lastRxArrivedLocal ?? now;
-      if (at < b.lo && accept(cfg, b, inHand, prio, at)) queued++;
+      if (at < b.lo && accept(cfg, b, inHand, node.lastRxSrc!, prio, at)) queued++;
     }
     for (const q of node.inbox) {
       const a = decodedOf(q.frame);
       if (a === null || q.frame.ifname !== cfg.ifname) continue;
       const at = node.clock.local(q.arrivedMs);
-      if (at < b.lo && wouldProcess(cfg, a, q.frame.ends.src) && accept(cfg, b, a, prio, at)) queued++;
+      if (at < b.lo && wouldProcess(cfg, a, q.frame.ends.src) && accept(cfg, b, a, q.frame.ends.src, prio, at)) queued++;
     }
     if (queued > 0) this.queuedChecked++;
     if (now < b.lo - SLACK_MS) {
@@ -135,9 +151,9 @@ export class EarlyTakeoverCheck {
  * One advert delivered to a BACKUP at local time `at`; returns whether it
  * reset the timer. The caller has checked it is for this instance.
  */
-function accept(cfg: InstanceConfig, base: DownBase, a: Advert, prio: number, at: number): boolean {
+function accept(cfg: InstanceConfig, base: DownBase, a: Advert, src: string, prio: number, at: number): boolean {
   if (a.priority === 0) {
-    const lo = at + skewMs(cfg, prio, Math.min(base.intervalMs, base.minIntervalMs));
+    const lo = at + skewMs(cfg, prio, Math.min(base.intervalMs, base.minIntervalMs, base.masterIntervalMs));
     base.lo = lo;
     base.why = `Skew_Time after the priority-0 advert at ${at}`;
     base.prio = prio;
@@ -145,10 +161,18 @@ function accept(cfg: InstanceConfig, base: DownBase, a: Advert, prio: number, at
   }
   const i = advertisedIntervalMs(cfg, a);
   if (a.priority >= prio || !cfg.preempt) {
-    base.lo = at + masterDownMs(cfg, prio, i);
-    base.why = `Master_Down_Interval at interval ${i} after the advert (priority ${a.priority}) that reached the socket at ${at}`;
-    base.intervalMs = i;
-    base.minIntervalMs = i;
+    const isMaster = base.masterSrc === null || src === base.masterSrc || a.priority > base.masterPrio ||
+      (a.priority === base.masterPrio && compareIp(src, base.masterSrc) > 0);
+    if (isMaster) {
+      base.masterSrc = src;
+      base.masterPrio = a.priority;
+      base.masterIntervalMs = i;
+    }
+    const timed = isMaster ? i : Math.min(i, base.masterIntervalMs);
+    base.lo = at + masterDownMs(cfg, prio, timed);
+    base.why = `Master_Down_Interval at interval ${timed} after the advert (priority ${a.priority}, interval ${i}) that reached the socket at ${at}`;
+    base.intervalMs = timed;
+    base.minIntervalMs = timed;
     base.maxIntervalMs = Math.max(base.maxIntervalMs, i);
     base.prio = prio;
     return true;
@@ -169,7 +193,7 @@ function accept(cfg: InstanceConfig, base: DownBase, a: Advert, prio: number, at
 /** Our priority changed while BACKUP: the running timer moves by the change in Skew_Time. */
 function shift(cfg: InstanceConfig, base: DownBase, prio: number, now: number): void {
   const by = (i: number) => skewMs(cfg, prio, i) - skewMs(cfg, base.prio, i);
-  const least = Math.min(by(base.intervalMs), by(base.maxIntervalMs), by(base.minIntervalMs), by(cfg.advertIntervalMs));
+  const least = Math.min(by(base.intervalMs), by(base.maxIntervalMs), by(base.minIntervalMs), by(base.masterIntervalMs), by(cfg.advertIntervalMs));
   base.lo = Math.max(now, base.lo + least);
   base.why += ` (shifted ${least.toFixed(1)}ms by priority ${base.prio}→${prio})`;
   base.prio = prio;

@@ -26,7 +26,7 @@ export function checkStep(
   const router = node.router;
   if (!router) return;
   for (const inst of router.instances()) {
-    const cfg = inst.config;
+    const cfg = node.config(inst.config.name); // the configuration as written, not as the core holds it
     const state = inst.state;
     // Invariant 8: the notify log (transition actions) tracks the real state.
     if (node.notified.get(cfg.name) !== state) fail(`${cfg.name}: notified ${node.notified.get(cfg.name)} but state is ${state}`);

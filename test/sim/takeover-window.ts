@@ -9,7 +9,7 @@
 import type { InstanceConfig } from '../../src/vrrp/types.ts';
 import type { SimNode } from './node.ts';
 import { pathMaxDelayMs, type Lan } from './lan.ts';
-import { globalSpan, masterDownMs, skewMs } from './expect.ts';
+import { masterDownMs, skewMs } from './expect.ts';
 import { expectedOf } from './step-checks.ts';
 
 /**
@@ -19,6 +19,12 @@ import { expectedOf } from './step-checks.ts';
  * (≤ 0.5 ms). 3 ms covers the sum.
  */
 export const SLACK_MS = 3;
+
+/** A local-clock duration on node's clock, in global ms. */
+function onClock(node: SimNode, localMs: number): { min: number; max: number } {
+  const g = localMs / node.clock.rate;
+  return { min: g, max: g };
+}
 
 export interface Takeover {
   readonly vrid: number;
@@ -57,11 +63,12 @@ export function takeoverWindow(node: SimNode, members: readonly InstanceConfig[]
     const maxDelay = pathMaxDelayMs(path);
     const learnedMs = m.version === 3 ? t.masterIntervalMs : m.advertIntervalMs;
     const waitLocalMs = t.kind === 'crash' ? masterDownMs(m, prio, learnedMs) : skewMs(m, prio, learnedMs);
-    const span = globalSpan(waitLocalMs);
+    // The node's own clock rate (the world knows it), not the ±0.5 % worst case.
+    const span = onClock(node, waitLocalMs);
     earliest = Math.max(earliest, t.leftMs + minDelay + span.min - SLACK_MS);
     latest = Math.max(latest, t.leftMs + maxDelay + span.max + SLACK_MS);
     if (t.lastRegularMs !== undefined) {
-      latest = Math.max(latest, t.lastRegularMs + maxDelay + globalSpan(masterDownMs(m, prio, learnedMs)).max + SLACK_MS);
+      latest = Math.max(latest, t.lastRegularMs + maxDelay + onClock(node, masterDownMs(m, prio, learnedMs)).max + SLACK_MS);
     }
     waits += ` ${m.name}: ${t.kind === 'crash' ? 'last advert' : 'priority 0'} at ${t.leftMs}ms + ${t.kind === 'crash' ? 'Master_Down_Interval' : 'Skew_Time'} ${waitLocalMs.toFixed(1)}ms + path r${t.from + 1}→${node.name} ${minDelay}..${maxDelay}ms;`;
   }
