@@ -17,13 +17,14 @@
 // and those still queued behind it) moves the bound, and a core that fires a
 // stale deadline before reading them fails here.
 //
-// Which interval an advert from a router other than the master teaches is
-// read two ways: RFC 9568 §6.4.2 literally (the interval of any accepted
-// advert) and §6.1 with issue 7's fix for the mixed-interval livelock (only
-// the master's adverts teach the interval; another router's may reset the
-// timer, timed by the master's interval). The bound takes the shorter, so a
-// core may do either; the master is the sender of the best advert accepted
-// since entering BACKUP (higher priority, or equal and a higher address).
+// An advert from a router other than the master is read two ways: RFC 9568
+// §6.4.2 literally (any accepted advert resets the timer with its own
+// interval, a priority 0 to Skew_Time) and §6.1 with issue 7's fix for the
+// mixed-interval livelock (only the master's adverts set the timer and teach
+// the interval; another router's may only push the deadline later). The
+// bound takes the earlier, so a core may do either. The master is the first
+// sender accepted since entering BACKUP (or the one a MASTER yielded to),
+// replaced by a sender with a strictly higher priority.
 //
 // Lower adverts that preempt_delay may hold (keepalived) are an alternative:
 // the bound takes the earliest. A later change in our priority shifts the
@@ -53,6 +54,8 @@ interface DownBase {
   masterSrc: string | null;
   masterPrio: number;
   masterIntervalMs: number;
+  /** A priority-0 advert arrived since the master's last advert. */
+  zeroSeen: boolean;
 }
 
 /** Rounding of fractional skews onto integer-ms clocks. */
@@ -110,6 +113,7 @@ export class EarlyTakeoverCheck {
         masterSrc: stepDown ? node.lastRxSrc : null,
         masterPrio: stepDown ? rx.priority : 0,
         masterIntervalMs: intervalMs,
+        zeroSeen: false,
       });
     }
     for (const [name, base] of bases) {
@@ -124,7 +128,7 @@ export class EarlyTakeoverCheck {
   #checkBound(node: SimNode, cfg: InstanceConfig, base: DownBase, reason: string, inHand: Advert | null, now: number, fail: (m: string) => never): void {
     this.checked++;
     const prio = this.#prio(node, cfg);
-    if (reason === 'priorityZero' && !base.why.startsWith('Skew_Time')) fail(`${cfg.name}: took over for 'priorityZero' without having received priority 0 (${base.why})`);
+    if (reason === 'priorityZero' && !base.zeroSeen) fail(`${cfg.name}: took over for 'priorityZero' without having received priority 0 (${base.why})`);
     // Read first: what had reached the socket before the timer could expire
     // counts, in arrival order: the advert this step was handed, then the queue.
     const b = { ...base };
@@ -152,29 +156,43 @@ export class EarlyTakeoverCheck {
  * reset the timer. The caller has checked it is for this instance.
  */
 function accept(cfg: InstanceConfig, base: DownBase, a: Advert, src: string, prio: number, at: number): boolean {
+  const i = advertisedIntervalMs(cfg, a);
   if (a.priority === 0) {
-    const lo = at + skewMs(cfg, prio, Math.min(base.intervalMs, base.minIntervalMs, base.masterIntervalMs));
-    base.lo = lo;
+    // Skew_Time (RFC 9568 §6.4.2). From the master, every reading agrees; from
+    // another router a core may instead keep its deadline, so only the earlier counts.
+    const skewAt = at + skewMs(cfg, prio, Math.min(base.intervalMs, base.minIntervalMs, base.masterIntervalMs));
+    base.zeroSeen = true;
+    if (src !== base.masterSrc && skewAt >= base.lo) return false;
+    base.lo = skewAt;
     base.why = `Skew_Time after the priority-0 advert at ${at}`;
     base.prio = prio;
     return true;
   }
-  const i = advertisedIntervalMs(cfg, a);
   if (a.priority >= prio || !cfg.preempt) {
-    const isMaster = base.masterSrc === null || src === base.masterSrc || a.priority > base.masterPrio ||
-      (a.priority === base.masterPrio && compareIp(src, base.masterSrc) > 0);
-    if (isMaster) {
+    base.maxIntervalMs = Math.max(base.maxIntervalMs, i);
+    base.prio = prio;
+    // The master: the first sender since entering BACKUP, the same one again,
+    // or one with a higher priority (every reading agrees that it resets the
+    // timer with its own interval).
+    if (base.masterSrc === null || src === base.masterSrc || a.priority > base.masterPrio) {
       base.masterSrc = src;
       base.masterPrio = a.priority;
       base.masterIntervalMs = i;
+      base.intervalMs = i;
+      base.minIntervalMs = i;
+      base.zeroSeen = false;
+      base.lo = at + masterDownMs(cfg, prio, i);
+      base.why = `Master_Down_Interval at interval ${i} after the master's advert (priority ${a.priority}) that reached the socket at ${at}`;
+      return true;
     }
-    const timed = isMaster ? i : Math.min(i, base.masterIntervalMs);
-    base.lo = at + masterDownMs(cfg, prio, timed);
-    base.why = `Master_Down_Interval at interval ${timed} after the advert (priority ${a.priority}, interval ${i}) that reached the socket at ${at}`;
-    base.intervalMs = timed;
-    base.minIntervalMs = timed;
-    base.maxIntervalMs = Math.max(base.maxIntervalMs, i);
-    base.prio = prio;
+    // Another router: the RFC's text resets the timer with this advert's
+    // interval; issue 7's reading keeps the master's deadline or pushes it
+    // later. The earlier of the two is the bound.
+    base.minIntervalMs = Math.min(base.minIntervalMs, i);
+    const alt = at + masterDownMs(cfg, prio, i);
+    if (alt >= base.lo) return false;
+    base.lo = alt;
+    base.why = `Master_Down_Interval at interval ${i} after another router's advert (priority ${a.priority}) that reached the socket at ${at}`;
     return true;
   }
   if (cfg.preemptDelayMs > 0) {
