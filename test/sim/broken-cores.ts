@@ -70,3 +70,34 @@ export class MuteRouter extends Router {
     return this.mute ? actions.filter((a) => a.action.type !== 'send') : actions;
   }
 }
+
+/**
+ * A core that misreads the Max Adver Int of every v3 advert it receives by
+ * `factor` (a wrong unit or shift in the receive path): it learns a wrong
+ * Master_Adver_Interval and times the master by it. Its own state is
+ * consistent with what it learned, so a check that asks the core what it
+ * learned cannot see it; the adverts the world delivered can.
+ */
+export const misreadsInterval = (factor: number): RouterFactory => (configs, groups) =>
+  new (class extends Router {
+    override receive(ifname: string, family: Family, advert: Advert, src: string, now: Millis): TaggedAction[] {
+      const misread = advert.version === 3 ? { ...advert, advertIntervalCs: Math.max(1, Math.round(advert.advertIntervalCs * factor)) as Advert['advertIntervalCs'] } : advert;
+      return super.receive(ifname, family, misread, src, now);
+    }
+  })(configs, groups);
+
+/** A core that does not treat priority 255 as the address owner (it runs the owner at 254). */
+export const ownerAt254: RouterFactory = (configs, groups) =>
+  new Router(configs.map((c) => (c.priority === 255 ? { ...c, priority: 254 } : c)), groups);
+
+/**
+ * A core that acts on its expired timers before the advert it is handed
+ * (core bug 3's shape, kept as a mutant once the core reads first): after a
+ * stall, a backup takes over on a stale deadline although the master's
+ * adverts were waiting in its socket.
+ */
+export class TimersFirstRouter extends Router {
+  override receive(ifname: string, family: Family, advert: Advert, src: string, now: Millis): TaggedAction[] {
+    return [...super.timeout(now), ...super.receive(ifname, family, advert, src, now)];
+  }
+}

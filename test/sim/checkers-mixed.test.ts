@@ -84,8 +84,14 @@ describe('mixed advert intervals in one VRID', () => {
     assert.match(msg, new RegExp(`at t=${((r1Ms + s.checker.settleBoundMs()) / 1000).toFixed(3)}s`));
   });
 
-  it('seed 103788 at 30 faults passes (it had such a cascade after the heal; the core no longer makes one)', () => {
-    const r = runSeed(103788, { faults: 30 });
+  // Its cascade came out of a stalled router acting on its late timers before
+  // its queued adverts, and out of another router's advert teaching a shorter
+  // interval; the simulated driver reads first (as keepalived does) and the
+  // core learns the interval from the master only, so this world no longer
+  // cascades past the settle point. The deterministic cascade above keeps
+  // that path covered; the seed stays as a regression in its classic world.
+  it('seed 103788 at 30 faults passes, with no transition past last fault + B', () => {
+    const r = runSeed(103788, { faults: 30, widen: false });
     assert.equal(r.failure, null);
     const late = r.world.transitions.filter((t) => t.atMs > r.checker.lastFaultMs + r.checker.settleBoundMs());
     assert.deepEqual(late.map((t) => `${t.atMs} ${t.node} ${t.from}>${t.to}`), [], 'no transition past last fault + B');

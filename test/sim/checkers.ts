@@ -7,11 +7,14 @@ import type { TaggedAction } from '../../src/vrrp/router.ts';
 import type { World, WorldObserver } from './world.ts';
 import type { SimNode } from './node.ts';
 import { components } from './lan.ts';
-import { expectedPriority, globalSpan, isLegitMaster, masterDownMs } from './expect.ts';
-import { firstDeadline, SLACK_MS, takeoverWindow, waitsOf, type Takeover } from './takeover-window.ts';
-import { checkStep } from './step-checks.ts';
-import { EarlyTakeoverCheck } from './early-check.ts';
+import { expectedPriority, globalSpan, isLegitMaster, masterDownMs, wouldProcess } from './expect.ts';
+import { firstDeadline, takeoverWindow, waitsOf, type Takeover } from './takeover-window.ts';
+import { checkStep, expectedOf } from './step-checks.ts';
+import { EarlyTakeoverCheck, instanceCfgFor } from './early-check.ts';
 import { MasterRxCheck } from './rx-check.ts';
+
+/** Margin on the settle bound B and the ARP check's wait (not a timing check: they only need to come late enough). */
+const SETTLE_SLACK_MS = 24;
 
 export class Checker implements WorldObserver {
   readonly #world: World;
@@ -24,7 +27,7 @@ export class Checker implements WorldObserver {
   readonly #mixedVrids: ReadonlySet<number>;
   #pending: Takeover[] = [];
   #takeovers: Takeover[] = [];
-  readonly early = new EarlyTakeoverCheck();
+  readonly early = new EarlyTakeoverCheck((n, c) => expectedOf(n, c).priority);
   readonly masterRx = new MasterRxCheck();
   readonly counts = { settles: 0, settleSkipped: 0, arpChecks: 0, takeoverChecks: 0, rivalChecks: 0, steps: 0 };
 
@@ -62,8 +65,9 @@ export class Checker implements WorldObserver {
   afterStep(node: SimNode, cause: string, actions: readonly TaggedAction[], localNow: Millis): void {
     this.counts.steps++;
     const fail = this.#failFor(node, cause);
-    checkStep(node, cause, actions, localNow, fail);
+    if (cause === 'rx') this.#ownerConflict(node, actions);
     this.early.afterStep(node, cause, actions, localNow, fail);
+    checkStep(node, cause, actions, localNow, fail, (n, name) => this.early.maxIntervalMs(n, name));
     if (cause === 'rx') this.masterRx.afterRx(node, actions, fail);
     if (cause === 'start') this.#checkOwners(node, fail);
     let unsettling = false;
@@ -76,11 +80,30 @@ export class Checker implements WorldObserver {
     if (unsettling) this.#scheduleSettle();
   }
 
+  /**
+   * keepalived's one exception to "an owner is always 255": a MASTER owner
+   * that hears another router advertise 255 logs a CONFIGURATION ERROR and
+   * drops to 254 (vrrp_state_master_rx). Recorded from the advert the world
+   * delivered and the state the instance was in before this step.
+   */
+  #ownerConflict(node: SimNode, actions: readonly TaggedAction[]): void {
+    const rx = node.lastRx;
+    if (rx === null || rx.priority !== 255 || node.lastRxSrc === null) return;
+    const cfg = instanceCfgFor(node, rx);
+    if (!cfg || cfg.priority !== 255 || node.demotedOwners.has(cfg.name) || !wouldProcess(cfg, rx, node.lastRxSrc)) return;
+    const first = actions.find((a) => a.instance === cfg.name && a.action.type === 'transition');
+    const before = first && first.action.type === 'transition' ? first.action.from : node.stateOf(cfg.name);
+    if (before !== 'MASTER') return;
+    node.demotedOwners.add(cfg.name);
+    node.trackerEpoch++;
+  }
+
   /** Invariant 3: an address owner with `state MASTER` is MASTER straight from its start step. */
   #checkOwners(node: SimNode, fail: (m: string) => never): void {
     for (const cfg of node.configs) {
-      if (cfg.priority !== 255 || cfg.initialState !== 'MASTER' || !node.linkReported) continue;
-      if (expectedPriority(cfg, node.trackerReported).fault) continue;
+      if (cfg.priority !== 255 || cfg.initialState !== 'MASTER' || !node.linkReported(cfg.ifname)) continue;
+      // Faulted itself, or by a sync group member's fault (keepalived: the whole group is FAULT).
+      if (expectedPriority(cfg, node.trackerReported).fault || this.#groupFaulted(node, cfg)) continue;
       const st = node.stateOf(cfg.name);
       if (st !== 'MASTER') fail(`${cfg.name}: address owner is ${st} after start, not MASTER at once`);
     }
@@ -104,7 +127,7 @@ export class Checker implements WorldObserver {
       // (or by the stop step's own due timer) may arrive after it and restart Master_Down.
       const lastRegular = this.#world.lan.reorders() ? this.#world.now : undefined;
       this.#pending.push({
-        lastRegularMs: kind === 'stop' ? lastRegular : undefined, vrid: cfg.vrid, kind, leftMs, masterIntervalMs: cfg.advertIntervalMs, candidates: new Set(peers.filter((p) => p !== node.id)) });
+        lastRegularMs: kind === 'stop' ? lastRegular : undefined, vrid: cfg.vrid, from: node.id, kind, leftMs, masterIntervalMs: cfg.advertIntervalMs, candidates: new Set(peers.filter((p) => p !== node.id)) });
     }
   }
 
@@ -157,7 +180,7 @@ export class Checker implements WorldObserver {
       }
     }
     const worst = mdi + interval + (preemptDelay > 0 ? preemptDelay + interval + mdi : 0);
-    return Math.ceil(globalSpan(worst).max + 3 * this.#world.lan.maxDelayMs() + 2 * SLACK_MS);
+    return Math.ceil(globalSpan(worst).max + 3 * this.#world.lan.maxDelayMs() + SETTLE_SLACK_MS);
   }
 
   #runningIds(): number[] {
@@ -188,7 +211,7 @@ export class Checker implements WorldObserver {
     this.#takeovers = [];
     const refreshMs = Math.max(0, ...w.nodes.flatMap((n) => n.configs.map((c) => c.garp.masterRefreshMs ?? Infinity)));
     if (Number.isFinite(refreshMs)) {
-      w.at(w.now + refreshMs + w.lan.maxDelayMs() + SLACK_MS, 'arp refresh check', () => {
+      w.at(w.now + refreshMs + w.lan.maxDelayMs() + SETTLE_SLACK_MS, 'arp refresh check', () => {
         if (seq === this.#faultSeq && this.#converged) this.#checkArp();
       });
     }
@@ -202,8 +225,8 @@ export class Checker implements WorldObserver {
       const node = w.nodes[id]!;
       const cfg = node.configForVrid(vrid);
       if (!cfg) continue;
-      const exp = expectedPriority(cfg, node.trackerReported);
-      const ownFault = exp.fault || !node.linkUp;
+      const exp = expectedOf(node, cfg);
+      const ownFault = exp.fault || !node.linkUp(cfg.ifname);
       const state = node.stateOf(cfg.name);
       if (state === 'MASTER') masters.push(id);
       if (!ownFault && !this.#groupFaulted(node, cfg)) eligible.push({ id, cfg, priority: exp.priority });
@@ -220,11 +243,14 @@ export class Checker implements WorldObserver {
     }
   }
 
-  /** A sync group member is faulted by a member's own fault (trackers or link). */
+  /** A sync group member is faulted by a member's own fault (trackers, or carrier on that member's interface). */
   #groupFaulted(node: SimNode, cfg: InstanceConfig): boolean {
     const g = node.groups.find((x) => x.members.includes(cfg.name));
     if (!g) return false;
-    return g.members.some((m) => expectedPriority(node.config(m), node.trackerReported).fault);
+    return g.members.some((m) => {
+      const c = node.config(m);
+      return expectedPriority(c, node.trackerReported).fault || !node.linkUp(c.ifname);
+    });
   }
 
   /**

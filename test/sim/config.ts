@@ -28,6 +28,7 @@ export interface InstanceSpec {
   readonly router: number; // index, decides the primary address
   readonly vrid: number;
   readonly priority: number;
+  readonly ifname?: string; // default eth0
   readonly version?: VrrpVersion;
   readonly family?: Family;
   readonly advertIntervalMs?: number;
@@ -55,7 +56,7 @@ export function instanceConfig(s: InstanceSpec): InstanceConfig {
     vrid: s.vrid,
     family,
     version,
-    ifname: 'eth0',
+    ifname: s.ifname ?? 'eth0',
     primaryAddress: routerAddress(family, s.router),
     priority: s.priority,
     advertIntervalMs: millis(s.advertIntervalMs ?? 1000) as Millis,

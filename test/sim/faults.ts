@@ -92,8 +92,10 @@ const FAULTS: ReadonlyArray<readonly [number, string, Fault]> = [
     w.setTracker(i, id, !(w.nodes[i]!.trackerTruth.get(id) ?? true));
   }],
   [1, 'link', (w, prng) => {
-    const i = prng.int(0, w.nodes.length - 1);
-    w.setLink(i, !w.nodes[i]!.linkUp);
+    const n = w.nodes[prng.int(0, w.nodes.length - 1)]!;
+    if (n.ifnames.length === 0) return;
+    const ifname = n.ifnames.length === 1 ? n.ifnames[0]! : prng.pick(n.ifnames);
+    w.setLink(n.id, !n.linkUp(ifname), ifname);
   }],
   [1, 'wall-jump', (w, prng) => w.jumpWallClock(prng.int(0, w.nodes.length - 1), prng.pick([-3_600_000, -1000, 1000, 86_400_000]))],
 ];
@@ -126,7 +128,7 @@ export function healEverything(w: World, plan: FaultPlan): void {
   w.heal();
   w.setPaths(plan.path);
   for (const n of w.nodes) {
-    if (!n.linkUp) w.setLink(n.id, true);
+    for (const i of n.ifnames) if (!n.linkUp(i)) w.setLink(n.id, true, i);
     if (!n.running) w.start(n.id);
   }
 }

@@ -154,4 +154,27 @@ describe('Trace, host and expected priority', () => {
     assert.equal(expectedPriority({ ...cfg, priority: 250 }, new Map([['b', true]])).priority, 254);
     assert.equal(expectedPriority({ ...cfg, priority: 255 }, new Map([['a', false]])).priority, 255);
   });
+
+  // Each sentence of `man keepalived.conf` (2.2.7) on weights, one case each.
+  it('follows the man page sentence by sentence', () => {
+    const one = (weight: number, reverse: boolean, up: boolean, priority = 100) =>
+      expectedPriority(instanceConfig({ router: 0, vrid: 1, priority, trackers: [{ id: 't', weight, reverse }] }), new Map([['t', up]]));
+    // "increased by the weight when the interface is up (for positive weights)"
+    assert.deepEqual([one(20, false, true).priority, one(20, false, false).priority], [120, 100]);
+    // "or decreased by the weight's absolute value when the interface is down (for negative weights)"
+    assert.deepEqual([one(-20, false, false).priority, one(-20, false, true).priority], [80, 100]);
+    // "unless reverse is specified, in which case the direction of adjustment of the priority is reversed"
+    assert.deepEqual([one(20, true, true).priority, one(20, true, false).priority], [80, 100]);
+    assert.deepEqual([one(-20, true, false).priority, one(-20, true, true).priority], [120, 100]);
+    // "0 is the default behaviour which means that a failure implies a FAULT state"
+    assert.deepEqual([one(0, false, false).fault, one(0, false, true).fault], [true, false]);
+    // "'weight 0 reverse' will cause the vrrp instance to be down when the [tracked object] is up, and vice versa"
+    assert.deepEqual([one(0, true, true).fault, one(0, true, false).fault], [true, false]);
+    // "the effective priority will be limited to the range [1,254]"
+    assert.deepEqual([one(-50, false, false, 20).priority, one(50, false, true, 240).priority], [1, 254]);
+    // "if an instance has priority 255 configured, the priority cannot be reduced by track_scripts"
+    assert.equal(one(-50, false, false, 255).priority, 255);
+    // keepalived's vrrp_state_master_rx: an owner that hears another owner drops to 254
+    assert.equal(expectedPriority(instanceConfig({ router: 0, vrid: 1, priority: 255 }), new Map(), true).priority, 254);
+  });
 });

@@ -32,18 +32,24 @@ export class Lan {
   readonly hostId: number;
   #paths: PathParams[];
   #blocked: Uint8Array; // [from * endpoints + to] = 1 when the path is cut
-  #attached: Uint8Array;
   #lastAt: Float64Array; // per path: when its last in-order frame arrives (FIFO)
   #prng: Prng;
+  /** Per endpoint: the extra one-way delay of its own cable (ms), so paths differ from one another. */
+  #cableMs: Float64Array;
 
   constructor(routers: number, prng: Prng, path: PathParams = CLEAN_PATH) {
     this.endpoints = routers + 1;
     this.hostId = routers;
     this.#paths = new Array<PathParams>(this.endpoints * this.endpoints).fill(path);
     this.#blocked = new Uint8Array(this.endpoints * this.endpoints);
-    this.#attached = new Uint8Array(this.endpoints).fill(1);
     this.#lastAt = new Float64Array(this.endpoints * this.endpoints);
+    this.#cableMs = new Float64Array(this.endpoints);
     this.#prng = prng;
+  }
+
+  /** Gives each endpoint a cable delay; every later setAllPaths adds both ends' cables to a path's minimum. */
+  setCables(cableMs: readonly number[]): void {
+    cableMs.forEach((c, e) => (this.#cableMs[e] = c));
   }
 
   path(from: number, to: number): PathParams {
@@ -55,7 +61,13 @@ export class Lan {
   }
 
   setAllPaths(p: PathParams): void {
-    this.#paths.fill(p);
+    if (this.#cableMs.every((c) => c === 0)) {
+      this.#paths.fill(p);
+      return;
+    }
+    for (let a = 0; a < this.endpoints; a++) {
+      for (let b = 0; b < this.endpoints; b++) this.#paths[a * this.endpoints + b] = { ...p, delayMinMs: p.delayMinMs + this.#cableMs[a]! + this.#cableMs[b]! };
+    }
   }
 
   /** Cuts from → to only (an asymmetric partition is a set of these). */
@@ -98,17 +110,9 @@ export class Lan {
     }
   }
 
-  /** Carrier of one endpoint (link down: it neither sends nor receives). */
-  setAttached(e: number, up: boolean): void {
-    this.#attached[e] = up ? 1 : 0;
-  }
-
-  attached(e: number): boolean {
-    return this.#attached[e] === 1;
-  }
-
   canReach(from: number, to: number): boolean {
-    return from !== to && this.attached(from) && this.attached(to) && this.#blocked[from * this.endpoints + to] === 0;
+    // Carrier is per router interface and applied by the world (World.setLink), not here.
+    return from !== to && this.#blocked[from * this.endpoints + to] === 0;
   }
 
   reorders(): boolean {

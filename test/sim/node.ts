@@ -18,13 +18,20 @@ export interface Frame {
   readonly ends: PacketEnds;
   readonly sent: Advert; // what the sender's core asked to send (for the round-trip check)
   readonly corrupted: boolean;
+  readonly ifname: string; // the interface (and so the segment/VLAN) it was sent on
+}
+
+/** A frame waiting in a stalled node's socket buffer, with when it arrived there (global ms). */
+export interface Queued {
+  readonly frame: Frame;
+  readonly arrivedMs: number;
 }
 
 /** What a node needs from the world around it. */
 export interface NodeEnv {
   nowMs(): number;
   transmit(node: SimNode, cfg: InstanceConfig, advert: Advert): void;
-  announce(node: SimNode, vips: readonly string[], count: number): void;
+  announce(node: SimNode, cfg: InstanceConfig, count: number): void;
   beforeStep(node: SimNode): void;
   afterStep(node: SimNode, cause: string, actions: readonly TaggedAction[], localNow: Millis): void;
   reschedule(node: SimNode): void;
@@ -43,9 +50,11 @@ export class SimNode {
   readonly clock: NodeClock;
   router: Router | null = null;
   status: NodeStatus = 'down';
-  linkUp = true;
-  /** Carrier state as the core was last told (differs from linkUp while stalled). */
-  linkReported = true;
+  /** The interfaces this router's instances use (all on the one simulated segment, one VLAN each). */
+  readonly ifnames: readonly string[];
+  /** Carrier per interface: the world's truth, and what the core was last told (they differ while stalled). */
+  readonly links = new Map<string, boolean>();
+  readonly linksReported = new Map<string, boolean>();
   /** The kernel's address set on eth0 (VIPs only; the primary address is implicit). */
   readonly kernel = new Set<string>();
   /** The world's truth about each tracker, and what the core has been told since it started. */
@@ -59,14 +68,22 @@ export class SimNode {
   /** The advert being received in the current 'rx' step (null otherwise). */
   lastRx: Advert | null = null;
   lastRxSrc: string | null = null;
+  /** Local time at which the advert of the current 'rx' step reached the socket (earlier than now after a stall). */
+  lastRxArrivedLocal: number | null = null;
   /** Σ of the core's drop counters as of the last step (a new Router starts from 0). */
   dropTotal = 0;
   /** Bumped whenever trackerReported changes, so checkers can cache what they derive from it. */
   trackerEpoch = 0;
   readonly expectedCache = new Map<string, { epoch: number; exp: Expected }>();
+  /**
+   * Checker bookkeeping, from what the world delivered: owners (priority 255)
+   * that heard another router advertise 255 while MASTER since this start,
+   * which keepalived answers by dropping to 254 (cleared at start).
+   */
+  readonly demotedOwners = new Set<string>();
   stalledUntilMs = 0;
   stallToken = 0;
-  inbox: Frame[] = [];
+  inbox: Queued[] = [];
   inboxLimit = Infinity;
   wakeAtMs: number | null = null;
   wakeToken = 0;
@@ -90,6 +107,11 @@ export class SimNode {
     this.groups = groups;
     this.clock = clock;
     this.#env = env;
+    this.ifnames = [...new Set(configs.map((c) => c.ifname))].sort();
+    for (const i of this.ifnames) {
+      this.links.set(i, true);
+      this.linksReported.set(i, true);
+    }
     for (const c of configs) {
       this.#byName.set(c.name, c);
       for (const t of c.trackers) this.trackerTruth.set(t.id, true);
@@ -108,6 +130,14 @@ export class SimNode {
 
   stateOf(name: string): VrrpState | null {
     return this.router?.instance(name)?.state ?? null;
+  }
+
+  linkUp(ifname: string): boolean {
+    return this.links.get(ifname) ?? false;
+  }
+
+  linkReported(ifname: string): boolean {
+    return this.linksReported.get(ifname) ?? false;
   }
 
   get running(): boolean {
@@ -146,14 +176,15 @@ export class SimNode {
     this.router = this.makeRouter(this.configs, this.groups);
     this.status = 'running';
     this.notified.clear();
+    this.demotedOwners.clear();
     this.trackerReported.clear();
     this.trackerEpoch++;
     this.dropTotal = 0;
     this.lastLocalNow = -Infinity;
     for (const c of this.configs) this.notified.set(c.name, 'INIT');
     // The daemon reads carrier state from netlink before it starts the instances.
-    this.linkReported = true;
-    if (!this.linkUp) this.reportLink();
+    for (const i of this.ifnames) this.linksReported.set(i, true);
+    this.reportLink();
     this.step('start', (r, now) => r.start(now));
     // The tracker runners report their first results right after start-up.
     for (const [id, up] of this.trackerTruth) this.reportTracker(id, up);
@@ -167,11 +198,15 @@ export class SimNode {
     this.step(`tracker ${id} ${up ? 'up' : 'down'}`, (r, now) => r.tracker(id, up, now));
   }
 
+  /** Tells the core every carrier change it has not heard yet, one interface per step. */
   reportLink(): void {
-    if (!this.running || this.stalled || this.linkReported === this.linkUp) return;
-    const up = this.linkUp;
-    this.linkReported = up;
-    this.step(`link ${up ? 'up' : 'down'}`, (r, now) => r.interface('eth0', up, now));
+    for (const ifname of this.ifnames) {
+      if (!this.running || this.stalled) return;
+      const up = this.linkUp(ifname);
+      if (this.linkReported(ifname) === up) continue;
+      this.linksReported.set(ifname, up);
+      this.step(`link ${ifname} ${up ? 'up' : 'down'}`, (r, now) => r.interface(ifname, up, now));
+    }
   }
 
   /** Power loss: the process and the kernel's addresses are gone. */
@@ -214,7 +249,7 @@ export class SimNode {
           const vips = this.config(instance).advertAddresses;
           if (!vips.every((v) => this.kernel.has(v))) this.violations.push(`${instance}: announce (${action.reason}) for VIPs it does not hold`);
           if (unannounced === instance) unannounced = null;
-          this.#env.announce(this, vips, action.count);
+          this.#env.announce(this, this.config(instance), action.count);
           break;
         }
         case 'transition': {

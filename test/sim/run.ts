@@ -29,7 +29,7 @@ export interface RunResult {
 
 export function runSeed(seed: number, o: RunOptions = {}): RunResult {
   const swarm = drawSwarm(seed, o);
-  const world = new World({ seed, nodes: swarm.nodes, path: swarm.path, traceSize: o.traceSize ?? 200 });
+  const world = new World({ seed, nodes: swarm.nodes, path: swarm.path, ...(swarm.cablesMs ? { cablesMs: swarm.cablesMs } : {}), traceSize: o.traceSize ?? 200 });
   const checker = new Checker(world);
   const prng = new Prng(seed ^ 0x5eed);
   const plan: FaultPlan = {
@@ -42,6 +42,9 @@ export function runSeed(seed: number, o: RunOptions = {}): RunResult {
   let failure: string | null = null;
   try {
     world.nodes.forEach((n, i) => world.at(prng.int(0, swarm.maxIntervalMs), `boot ${n.name}`, () => world.start(i)));
+    swarm.nodes.forEach((spec, i) => {
+      for (const ifname of spec.linksDown ?? []) world.at(swarm.bootLinksUpAtMs, `boot link ${ifname} r${i + 1} up`, () => world.liveness || world.setLink(i, true, ifname));
+    });
     const safetyEndMs = scheduleFaults(world, prng, plan, swarm.maxIntervalMs) + swarm.faultGapMs;
     world.runUntil(safetyEndMs);
     world.at(safetyEndMs, 'liveness: heal everything', () => healEverything(world, plan));
@@ -77,6 +80,6 @@ export function runSeed(seed: number, o: RunOptions = {}): RunResult {
 }
 
 export function rerunCommand(seed: number, o: RunOptions = {}): string {
-  const extra = [o.routers !== undefined ? `--routers ${o.routers}` : '', o.faults !== undefined ? `--faults ${o.faults}` : ''].filter(Boolean).join(' ');
+  const extra = [o.routers !== undefined ? `--routers ${o.routers}` : '', o.faults !== undefined ? `--faults ${o.faults}` : '', o.widen === false ? '--classic' : ''].filter(Boolean).join(' ');
   return `node --import tsx test/sim/vopr.ts --seed ${seed}${extra ? ' ' + extra : ''}`;
 }

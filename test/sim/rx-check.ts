@@ -6,7 +6,8 @@
 import { compareIp } from '../../src/base/ip.ts';
 import type { TaggedAction } from '../../src/vrrp/router.ts';
 import type { SimNode } from './node.ts';
-import { instanceFor } from './early-check.ts';
+import { instanceCfgFor } from './early-check.ts';
+import { expectedOf } from './step-checks.ts';
 
 export class MasterRxCheck {
   checked = 0;
@@ -15,10 +16,10 @@ export class MasterRxCheck {
     const rx = node.lastRx;
     const router = node.router;
     if (rx === null || node.lastRxSrc === null || router === null || rx.priority === 0) return;
-    const inst = instanceFor(node, rx);
-    if (!inst) return;
-    const name = inst.config.name;
-    let wasMaster = inst.state === 'MASTER';
+    const cfg = instanceCfgFor(node, rx);
+    if (!cfg) return;
+    const name = cfg.name;
+    let wasMaster = node.stateOf(name) === 'MASTER';
     let steppedDown = false;
     for (const { instance, action } of actions) {
       if (instance !== name) continue;
@@ -31,9 +32,10 @@ export class MasterRxCheck {
     }
     if (!wasMaster) return;
     this.checked++;
-    const ours = inst.effectivePriority;
-    const better = rx.priority > ours || (rx.priority === ours && compareIp(node.lastRxSrc, inst.config.primaryAddress) > 0);
+    // Our priority as the checker derives it (after an owner conflict in this very step, 254).
+    const ours = expectedOf(node, cfg).priority;
+    const better = rx.priority > ours || (rx.priority === ours && compareIp(node.lastRxSrc, cfg.primaryAddress) > 0);
     if (better && !steppedDown) fail(`${name}: MASTER (priority ${ours}) heard a better advert (priority ${rx.priority} from ${node.lastRxSrc}) and did not step down`);
-    if (!better && steppedDown) fail(`${name}: MASTER (priority ${ours}, ${inst.config.primaryAddress}) stepped down for priority ${rx.priority} from ${node.lastRxSrc}, which does not win`);
+    if (!better && steppedDown) fail(`${name}: MASTER (priority ${ours}, ${cfg.primaryAddress}) stepped down for priority ${rx.priority} from ${node.lastRxSrc}, which does not win`);
   }
 }

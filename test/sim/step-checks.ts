@@ -10,19 +10,23 @@ import type { Instance } from '../../src/vrrp/instance.ts';
 
 type Fail = (msg: string) => never;
 
+/** The longest Master_Adver_Interval a BACKUP may be timing, from the adverts the world delivered to it. */
+export type MaxIntervalOf = (node: SimNode, instance: string) => number | undefined;
+
 export function checkStep(
   node: SimNode,
   cause: string,
   actions: readonly TaggedAction[],
   localNow: Millis,
   fail: Fail,
+  maxIntervalOf: MaxIntervalOf,
 ): void {
   if (node.violations.length > 0) fail(node.violations.join('; '));
   checkDropCounters(node, actions, fail);
   const router = node.router;
   if (!router) return;
   for (const inst of router.instances()) {
-    const cfg = inst.config;
+    const cfg = node.config(inst.config.name); // the configuration as written, not as the core holds it
     const state = inst.state;
     // Invariant 8: the notify log (transition actions) tracks the real state.
     if (node.notified.get(cfg.name) !== state) fail(`${cfg.name}: notified ${node.notified.get(cfg.name)} but state is ${state}`);
@@ -31,14 +35,16 @@ export function checkStep(
     for (const v of cfg.advertAddresses) if (node.kernel.has(v)) held++;
     if (state === 'MASTER' && held !== cfg.advertAddresses.length) fail(`${cfg.name}: MASTER without its VIPs (${held}/${cfg.advertAddresses.length})`);
     if (state !== 'MASTER' && held !== 0) fail(`${cfg.name}: ${state} still holds ${held} VIP(s)`);
-    // Invariant 5: the effective priority is derivable from scratch.
-    const exp = cachedExpected(node, cfg);
-    if (inst.effectivePriority !== exp.priority && !(cfg.priority === 255 && inst.effectivePriority === 254)) {
-      fail(`${cfg.name}: effective priority ${inst.effectivePriority}, expected ${exp.priority} from trackers ${JSON.stringify([...node.trackerReported])}`);
+    // Invariant 5: the effective priority is derivable from scratch (an owner
+    // is at 254 only after the checker saw it hear another owner while MASTER).
+    const exp = expectedOf(node, cfg);
+    if (inst.effectivePriority !== exp.priority) {
+      const owner = cfg.priority === 255 ? (node.demotedOwners.has(cfg.name) ? ' (owner, demoted by another owner\'s advert)' : ' (address owner; no other owner heard while MASTER)') : '';
+      fail(`${cfg.name}: effective priority ${inst.effectivePriority}, expected ${exp.priority}${owner} from trackers ${JSON.stringify([...node.trackerReported])}`);
     }
-    const ownFault = exp.fault || !node.linkReported;
+    const ownFault = exp.fault || !node.linkReported(cfg.ifname);
     if (ownFault && state !== 'FAULT' && state !== 'STOP' && state !== 'INIT') fail(`${cfg.name}: faulted (trackers/link) but ${state}`);
-    checkTimers(cfg, inst, exp.priority, localNow, cause === 'timer' || cause === 'late timers', fail);
+    checkTimers(cfg, inst, exp.priority, maxIntervalOf(node, cfg.name) ?? cfg.advertIntervalMs, localNow, cause === 'timer' || cause === 'late timers', fail);
   }
   // Sync group members never disagree for longer than one event.
   for (const g of node.groups) {
@@ -65,7 +71,7 @@ function checkDropCounters(node: SimNode, actions: readonly TaggedAction[], fail
 }
 
 /** Invariant 4: timer slots match the state, and none is in the past after timers ran. */
-function checkTimers(cfg: InstanceConfig, inst: Instance, priority: number, now: Millis, timersRan: boolean, fail: Fail): void {
+function checkTimers(cfg: InstanceConfig, inst: Instance, priority: number, maxIntervalMs: number, now: Millis, timersRan: boolean, fail: Fail): void {
   const name = cfg.name;
   const state = inst.state;
   const advert = inst.deadline('advert');
@@ -77,8 +83,9 @@ function checkTimers(cfg: InstanceConfig, inst: Instance, priority: number, now:
       break;
     case 'BACKUP': {
       if (down === null || advert !== null) fail(`${name}: BACKUP with advert=${advert} masterDown=${down}`);
-      const mdi = masterDownMs(cfg, priority, Math.max(inst.masterAdverIntervalMs, cfg.advertIntervalMs));
-      if (down > now + mdi + 1) fail(`${name}: master-down at ${down - now}ms, beyond Master_Down_Interval`);
+      // Bounded by the adverts delivered to it, not by what the core says it learned.
+      const mdi = masterDownMs(cfg, priority, maxIntervalMs);
+      if (down > now + mdi + 1) fail(`${name}: master-down at ${down - now}ms, beyond Master_Down_Interval ${mdi.toFixed(1)}ms (interval ${maxIntervalMs}, the longest the adverts it received gave)`);
       break;
     }
     default:
@@ -88,11 +95,11 @@ function checkTimers(cfg: InstanceConfig, inst: Instance, priority: number, now:
   if (timersRan && next !== null && next <= now) fail(`${name}: a timer at ${next} is not after now ${now} once timers ran`);
 }
 
-/** expectedPriority, recomputed only when the node's tracker reports change. */
-function cachedExpected(node: SimNode, cfg: InstanceConfig): Expected {
+/** expectedPriority, recomputed only when the node's tracker reports (or an owner's demotion) change. */
+export function expectedOf(node: SimNode, cfg: InstanceConfig): Expected {
   const hit = node.expectedCache.get(cfg.name);
   if (hit && hit.epoch === node.trackerEpoch) return hit.exp;
-  const exp = expectedPriority(cfg, node.trackerReported);
+  const exp = expectedPriority(cfg, node.trackerReported, node.demotedOwners.has(cfg.name));
   node.expectedCache.set(cfg.name, { epoch: node.trackerEpoch, exp });
   return exp;
 }

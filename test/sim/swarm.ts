@@ -3,6 +3,12 @@
 // trackers, sync groups, path quality and how often faults strike. Varying
 // the whole configuration, not just the fault times, reaches corners a fixed
 // topology never does.
+//
+// A second PRNG (seeded from the seed too) draws the dimensions added later:
+// several interfaces, address owners in sync groups, interfaces down at boot
+// (so sync group members start in FAULT), per-router cable delays. Drawing
+// them apart leaves every earlier draw as it was, so a seed keeps the rest of
+// its world (and its faults) when these dimensions leave it unchanged.
 import type { Family } from '../../src/base/ip.ts';
 import { millis } from '../../src/base/units.ts';
 import type { TrackerRef } from '../../src/vrrp/types.ts';
@@ -23,11 +29,17 @@ export interface Swarm {
   readonly trackerIds: readonly string[];
   readonly minIntervalMs: number;
   readonly maxIntervalMs: number;
+  /** Per-router cable delays (ms), or undefined for a uniform segment. */
+  readonly cablesMs: readonly number[] | undefined;
+  /** When the interfaces that are down at boot (NodeSpec.linksDown) come up, if no fault did it first. */
+  readonly bootLinksUpAtMs: number;
 }
 
 export interface SwarmOverrides {
   readonly routers?: number;
   readonly faults?: number;
+  /** false: the world as drawn before the later dimensions (kept for regression seeds found then). */
+  readonly widen?: boolean;
 }
 
 interface VridPlan {
@@ -40,16 +52,23 @@ interface VridPlan {
   readonly vipCount: number;
   readonly unicast: boolean;
   readonly password: string | undefined;
+  readonly ifname: string;
   /** v3 only: routers may disagree on the interval; a backup follows the master's (RFC 9568 §6.4.2). */
   readonly intervalFor: (router: number) => number;
 }
 
 export function drawSwarm(seed: number, o: SwarmOverrides = {}): Swarm {
   const prng = new Prng(seed);
+  const widen = o.widen ?? true;
+  const more = new Prng(seed ^ 0x1f_2e_3d);
   const routers = o.routers ?? prng.int(2, 5);
   if (!(routers >= 2 && routers <= 64)) throw new Error(`routers must be 2..64, got ${routers}`);
   const syncMode = prng.chance(0.25);
-  const plans = drawVrids(prng, routers, syncMode ? prng.int(2, 3) : prng.int(1, 3), syncMode);
+  const interfaces = widen && more.chance(syncMode ? 0.5 : 0.2) ? ['eth0', 'eth1'] : ['eth0'];
+  const plans = drawVrids(prng, routers, syncMode ? prng.int(2, 3) : prng.int(1, 3), syncMode).map((p) => ({ ...p, ifname: more.pick(interfaces) }));
+  // A sync group's address owner owns every VRID of its group: an owner of one
+  // member at a lower priority in another would thrash the group by design.
+  const syncOwner = widen && syncMode && more.chance(0.35) ? more.int(0, routers - 1) : null;
   const trackerIds = ['script:chk_a', 'script:chk_b'].slice(0, prng.int(0, 2));
   const hpsa = prng.chance(0.5);
   const refreshMs = prng.chance(0.4) ? prng.int(2, 20) * 1000 : null;
@@ -67,10 +86,11 @@ export function drawSwarm(seed: number, o: SwarmOverrides = {}): Swarm {
     }));
     const mine = plans.filter((p) => p.members.includes(r));
     const instances = mine.map((p) => {
-      const owner = p.owner === r;
+      const owner = p.owner === r || syncOwner === r;
       return instanceConfig({
         router: r,
         vrid: p.vrid,
+        ifname: p.ifname,
         version: p.version,
         family: p.family,
         advertIntervalMs: p.intervalFor(r),
@@ -89,11 +109,18 @@ export function drawSwarm(seed: number, o: SwarmOverrides = {}): Swarm {
       });
     });
     const groups = syncMode && instances.length > 1 ? [{ name: 'G1', members: instances.map((i) => i.name) }] : [];
-    nodes.push({ instances, groups, clockRate: 1 + (prng.float() * 2 - 1) * MAX_DRIFT });
+    const clockRate = 1 + (prng.float() * 2 - 1) * MAX_DRIFT;
+    // An interface down at boot: with a sync group over two interfaces, one member starts in FAULT.
+    const ifs = [...new Set(instances.map((i) => i.ifname))];
+    const linksDown = ifs.length > 1 && more.chance(0.3) ? [more.pick(ifs)] : [];
+    nodes.push({ instances, groups, clockRate, linksDown });
   }
   const intervals = plans.flatMap((p) => p.members.map((m) => p.intervalFor(m)));
   const minIntervalMs = Math.min(...intervals);
   const path = drawPath(prng, minIntervalMs);
+  // Paths that differ: each router's cable adds to the minimum delay at both ends, within the budget.
+  const room = minIntervalMs / 4 - pathMaxDelayMs(path);
+  const cablesMs = widen && room >= 6 && more.chance(0.4) ? Array.from({ length: routers + 1 }, () => more.int(0, Math.min(10, Math.floor(room / 2)))) : undefined;
   return {
     seed,
     nodes,
@@ -103,12 +130,14 @@ export function drawSwarm(seed: number, o: SwarmOverrides = {}): Swarm {
     trackerIds,
     minIntervalMs,
     maxIntervalMs: Math.max(...intervals),
+    cablesMs,
+    bootLinksUpAtMs: more.int(1, 20) * Math.max(...intervals),
   };
 }
 
-function drawVrids(prng: Prng, routers: number, count: number, allMembers: boolean): VridPlan[] {
+function drawVrids(prng: Prng, routers: number, count: number, allMembers: boolean): Array<Omit<VridPlan, 'ifname'>> {
   const used = new Set<number>();
-  const out: VridPlan[] = [];
+  const out: Array<Omit<VridPlan, 'ifname'>> = [];
   for (let k = 0; k < count; k++) {
     let vrid = prng.int(1, 255);
     while (used.has(vrid)) vrid = prng.int(1, 255);

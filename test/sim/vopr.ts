@@ -2,7 +2,8 @@
 //   node --import tsx test/sim/vopr.ts --seed 42            one seed, verbose on failure
 //   node --import tsx test/sim/vopr.ts --seeds 1..2000      a range
 //   node --import tsx test/sim/vopr.ts --random 500         random seeds (from the wall clock)
-// Options: --routers N, --faults N, --trace N (events printed on failure), --summary.
+// Options: --routers N, --faults N, --trace N (events printed on failure), --summary,
+// --classic (the world without the later dimensions: interfaces, owners in sync groups, cables).
 import { parseArgs } from 'node:util';
 import { runSeed, rerunCommand, type RunOptions } from './run.ts';
 
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     faults: { type: 'string' },
     trace: { type: 'string', default: '60' },
     summary: { type: 'boolean', default: false },
+    classic: { type: 'boolean', default: false },
   },
 });
 
@@ -37,6 +39,7 @@ const opts: RunOptions = {
   ...(values.routers !== undefined ? { routers: Number(values.routers) } : {}),
   ...(values.faults !== undefined ? { faults: Number(values.faults) } : {}),
   traceSize: Number(values.trace),
+  ...(values.classic ? { widen: false } : {}),
 };
 
 const seeds = seedList();

@@ -19,12 +19,16 @@ export interface NodeSpec {
   readonly instances: readonly InstanceConfig[];
   readonly groups?: readonly SyncGroupConfig[];
   readonly clockRate?: number; // default 1
+  /** Interfaces whose carrier is down when the world begins (so the router's first start finds them down). */
+  readonly linksDown?: readonly string[];
 }
 
 export interface WorldOptions {
   readonly seed: number;
   readonly nodes: readonly NodeSpec[];
   readonly path?: PathParams;
+  /** Per-router cable delays (ms) added to every path's minimum at its two ends. */
+  readonly cablesMs?: readonly number[];
   readonly traceSize?: number;
 }
 
@@ -82,11 +86,17 @@ export class World implements NodeEnv {
     this.seed = o.seed;
     this.prng = new Prng(o.seed);
     this.lan = new Lan(o.nodes.length, this.prng.fork(), o.path ?? CLEAN_PATH);
+    if (o.cablesMs) {
+      this.lan.setCables(o.cablesMs);
+      this.lan.setAllPaths(o.path ?? CLEAN_PATH);
+    }
     this.trace = new Trace(o.traceSize ?? 200);
     this.#corruptPrng = this.prng.fork();
     this.nodes = o.nodes.map((spec, i) => {
       const clock = new NodeClock(spec.clockRate ?? 1, this.prng.int(0, 1e9));
-      return new SimNode(i, `r${i + 1}`, routerMac(i), spec.instances, spec.groups ?? [], clock, this);
+      const n = new SimNode(i, `r${i + 1}`, routerMac(i), spec.instances, spec.groups ?? [], clock, this);
+      for (const ifname of spec.linksDown ?? []) if (n.links.has(ifname)) n.links.set(ifname, false);
+      return n;
     });
   }
 
@@ -161,7 +171,8 @@ export class World implements NodeEnv {
     // Every receiver decodes its copy and compares it with `advert`; a frame
     // nobody receives intact is decoded here instead.
     let intact = false;
-    if (node.linkUp && cfg.unicastPeers.length > 0) {
+    const up = node.linkUp(cfg.ifname);
+    if (up && cfg.unicastPeers.length > 0) {
       // unicast_peer: one copy per peer, to that router only, with its own pseudo-header.
       for (const peer of cfg.unicastPeers) {
         const to = this.#addressOwner(cfg.family, peer);
@@ -171,17 +182,17 @@ export class World implements NodeEnv {
         for (const delayMs of this.lan.fates(node.id, to, this.#now)) {
           const corrupted = this.#corruptPrng.chance(this.lan.path(node.id, to).corruptP);
           intact ||= !corrupted;
-          const frame: Frame = { from: node.id, bytes: corrupted ? flipBit(ubytes, this.#corruptPrng) : ubytes, family: cfg.family, ends: uends, sent: advert, corrupted };
+          const frame: Frame = { from: node.id, bytes: corrupted ? flipBit(ubytes, this.#corruptPrng) : ubytes, family: cfg.family, ends: uends, sent: advert, corrupted, ifname: cfg.ifname };
           this.#queue.push(this.#now + delayMs, { kind: 'frame', to, frame });
         }
       }
-    } else if (node.linkUp) {
+    } else if (up) {
       for (let to = 0; to < this.nodes.length; to++) {
         if (to === node.id) continue;
         for (const delayMs of this.lan.fates(node.id, to, this.#now)) {
           const corrupted = this.#corruptPrng.chance(this.lan.path(node.id, to).corruptP);
           intact ||= !corrupted;
-          const frame: Frame = { from: node.id, bytes: corrupted ? flipBit(bytes, this.#corruptPrng) : bytes, family: cfg.family, ends, sent: advert, corrupted };
+          const frame: Frame = { from: node.id, bytes: corrupted ? flipBit(bytes, this.#corruptPrng) : bytes, family: cfg.family, ends, sent: advert, corrupted, ifname: cfg.ifname };
           this.#queue.push(this.#now + delayMs, { kind: 'frame', to, frame });
         }
       }
@@ -207,9 +218,10 @@ export class World implements NodeEnv {
     return e;
   }
 
-  announce(node: SimNode, vips: readonly string[], count: number): void {
+  announce(node: SimNode, cfg: InstanceConfig, count: number): void {
+    const vips = cfg.advertAddresses;
     this.trace.add(this.#now, node.name, 'announce', `${vips.join(',')} x${count}`);
-    if (count <= 0) return;
+    if (count <= 0 || !node.linkUp(cfg.ifname)) return;
     // Each repeat is an independent frame: it arrives if any copy does.
     let delayMs = Infinity;
     for (let k = 0; k < count; k++) for (const d of this.lan.fates(node.id, this.lan.hostId, this.#now)) delayMs = Math.min(delayMs, d);
@@ -248,15 +260,16 @@ export class World implements NodeEnv {
 
   #deliver(node: SimNode, frame: Frame): void {
     this.stats.framesDelivered++;
-    if (!node.running || !node.linkUp) return;
+    // Each interface is its own VLAN on the one segment: only routers with that interface, carrier up, hear it.
+    if (!node.running || !node.linkUp(frame.ifname)) return;
     if (node.stalled) {
-      if (node.inbox.length < node.inboxLimit) node.inbox.push(frame);
+      if (node.inbox.length < node.inboxLimit) node.inbox.push({ frame, arrivedMs: this.#now });
       return;
     }
-    this.#receive(node, frame);
+    this.#receive(node, frame, this.#now);
   }
 
-  #receive(node: SimNode, frame: Frame): void {
+  #receive(node: SimNode, frame: Frame, arrivedMs: number): void {
     const res = decodeAdvert(frame.bytes, frame.family, frame.ends);
     if (frame.corrupted) {
       if (res.ok) this.fail(`codec accepted a corrupted frame from r${frame.from + 1}: ${JSON.stringify(res.advert)}`);
@@ -270,9 +283,11 @@ export class World implements NodeEnv {
     const advert = res.advert;
     node.lastRx = advert;
     node.lastRxSrc = frame.ends.src;
-    node.step('rx', (r, now) => r.receive('eth0', frame.family, advert, frame.ends.src, now));
+    node.lastRxArrivedLocal = node.clock.local(arrivedMs);
+    node.step('rx', (r, now) => r.receive(frame.ifname, frame.family, advert, frame.ends.src, now));
     node.lastRx = null;
     node.lastRxSrc = null;
+    node.lastRxArrivedLocal = null;
   }
 
   // ---- faults (scenario steps call these) ----
@@ -294,15 +309,19 @@ export class World implements NodeEnv {
     if (token !== n.stallToken || !n.running) return;
     n.stalledUntilMs = 0;
     this.#fault(`stall end ${n.name}`);
-    // Node's event loop runs expired timers before it polls sockets, but the
-    // daemon's driver drains every VRRP socket before it handles an expired
-    // timer (keepalived reads a readable socket first): the queued adverts
-    // come first, then the late timers; tracker results and link events
-    // (pipes, netlink: the poll phase) after them.
-    const queued = n.inbox;
+    // The driver keepalived has, and vipkeeper's daemon must have: when the
+    // event loop wakes late, it reads what queued on the socket before it acts
+    // on an expired timer (keepalived's scheduler handles a readable fd before
+    // a timeout). So the queued adverts go to the core first, one step each
+    // (those behind stay in n.inbox, where the checker sees them), then the
+    // late timers, then what the poll phase brings (tracker results, netlink).
+    while (n.inbox.length > 0 && n.running && !n.stalled) {
+      const q = n.inbox.shift()!;
+      this.#receive(n, q.frame, q.arrivedMs);
+    }
     n.inbox = [];
-    for (const f of queued) if (n.running && !n.stalled) this.#receive(n, f);
-    if (n.running) n.step('late timers', (r, now) => r.timeout(now));
+    if (!n.running || n.stalled) return;
+    n.step('late timers', (r, now) => r.timeout(now));
     for (const [id, up] of n.trackerTruth) if (n.trackerReported.get(id) !== up) n.reportTracker(id, up);
     n.reportLink();
   }
@@ -346,12 +365,12 @@ export class World implements NodeEnv {
     n.reportTracker(id, up);
   }
 
-  setLink(i: number, up: boolean): void {
+  /** Carrier of one interface of router i (default: its first). */
+  setLink(i: number, up: boolean, ifname = this.nodes[i]!.ifnames[0]!): void {
     const n = this.nodes[i]!;
-    if (n.linkUp === up) return;
-    this.#fault(`link ${n.name} ${up ? 'up' : 'down'}`);
-    n.linkUp = up;
-    this.lan.setAttached(i, up);
+    if (!n.links.has(ifname) || n.linkUp(ifname) === up) return;
+    this.#fault(`link ${n.name} ${ifname} ${up ? 'up' : 'down'}`);
+    n.links.set(ifname, up);
     n.reportLink();
   }
 
