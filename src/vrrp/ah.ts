@@ -87,7 +87,8 @@ export function encodeAhPacket(vrrp: Uint8Array, f: AhFrame, key: Uint8Array, hm
 
 /** The ICV of `ip` (a datagram with an AH header at `ahAt`), mutable fields zeroed in a copy. */
 function computeIcv(ip: Uint8Array, ahAt: number, unicast: boolean, key: Uint8Array, hmac: HmacMd5): Uint8Array {
-  const copy = ip.slice();
+  // A copy, not ip.slice(): on a Node Buffer (what sockets deliver) slice is a view.
+  const copy = new Uint8Array(ip);
   copy[1] = 0; // TOS
   copy[6] = 0; // flags + fragment offset
   copy[7] = 0;

@@ -88,3 +88,13 @@ test('sequence: stops at 0xFFFFFFFE and restarts from 0 on becoming MASTER', () 
   t.becameMaster();
   assert.equal(t.next(), 6, 'not cycled: becoming MASTER keeps the count');
 });
+
+test('ICV check on a Node Buffer (what the socket delivers): verifies and leaves the packet as received', () => {
+  // Buffer#slice is a view, not a copy: zeroing the mutable fields in it once
+  // corrupted every received packet, and keepalived's adverts all failed.
+  const received = Buffer.from(packet());
+  const before = received.toString('hex');
+  assert.ok(ahIcvValid(received, key, false, hmacMd5));
+  assert.equal(received.toString('hex'), before);
+  assert.ok(ahIcvValid(received, key, false, hmacMd5), 'and again');
+});
