@@ -46,9 +46,12 @@ function ahDecoded(file: string): string[] {
 
 const spiOf = (addr: string) => `0x${addr.split('.').map((b) => Number(b).toString(16).padStart(2, '0')).join('')}`;
 
-for (const [higher, subnet] of [['vipkeeper', 81], ['keepalived', 82]] as Array<[Program, number]>) {
+// Multicast, and unicast (where the TTL is left out of the ICV).
+const CASES: Array<[Program, number, boolean]> = [['vipkeeper', 81, false], ['keepalived', 82, false], ['vipkeeper', 88, true], ['keepalived', 89, true]];
+for (const [higher, subnet, unicast] of CASES) {
   const lower: Program = higher === 'vipkeeper' ? 'keepalived' : 'vipkeeper';
-  test(`interop AH: ${higher} (150) and ${lower} (100) fail over both ways`, { skip: !HAVE_KEEPALIVED && 'keepalived is not installed' }, async () => {
+  const mode = (self: number, peer: number): Partial<InstanceOptions> => (unicast ? { unicastSrc: `10.${subnet}.0.${self}`, unicastPeers: [`10.${subnet}.0.${peer}`] } : {});
+  test(`interop AH ${unicast ? 'unicast' : 'multicast'}: ${higher} (150) and ${lower} (100) fail over both ways`, { skip: !HAVE_KEEPALIVED && 'keepalived is not installed' }, async () => {
     const v = createVrrpLab(`ah${subnet}`, 2, subnet);
     const vip = `10.${subnet}.0.100`;
     const capFile = `/tmp/vk${process.pid}-ah${subnet}.pcap`;
@@ -57,8 +60,8 @@ for (const [higher, subnet] of [['vipkeeper', 81], ['keepalived', 82]] as Array<
     cap.stderr?.on('data', (b: Buffer) => { capStderr += b.toString(); });
     try {
       await waitFor('tcpdump to listen', () => /listening on/.test(capStderr), 10_000);
-      const hi = v.start('r1', ahConf(1, 150, vip, 'secret12'), higher);
-      const lo = v.start('r2', ahConf(2, 100, vip, 'secret12'), lower);
+      const hi = v.start('r1', ahConf(1, 150, vip, 'secret12', mode(1, 2)), higher);
+      const lo = v.start('r2', ahConf(2, 100, vip, 'secret12', mode(2, 1)), lower);
       await converged(v, hi, lo, vip);
 
       // Graceful handover: the higher one says priority 0; the lower takes over.
@@ -72,7 +75,7 @@ for (const [higher, subnet] of [['vipkeeper', 81], ['keepalived', 82]] as Array<
       // The higher one comes back with its counter at 0, learns the running
       // master's numbers as a backup, then preempts with numbers above them.
       mark = lo.lines.length;
-      const hi2 = v.start('r1', ahConf(1, 150, vip, 'secret12'), higher);
+      const hi2 = v.start('r1', ahConf(1, 150, vip, 'secret12', mode(1, 2)), higher);
       await hi2.waitForLine(MASTER, 15_000);
       await lo.waitForLine(BACKUP, 8000, mark);
       await converged(v, hi2, lo, vip);
