@@ -147,3 +147,26 @@ for (const [lowerProg, subnet] of [['vipkeeper', 83], ['keepalived', 84]] as Arr
     }
   });
 }
+
+// A reload (SIGHUP) keeps the sequence counter, as keepalived does: a MASTER
+// that started again from 0 would see its adverts refused as replays by the
+// backup, which would then take over.
+test('interop AH: vipkeeper MASTER reloads (SIGHUP) and keepalived stays BACKUP: the sequence carries on', { skip: !HAVE_KEEPALIVED && 'keepalived is not installed' }, async () => {
+  const v = createVrrpLab('ahr', 2, 79);
+  const vip = '10.79.0.100';
+  try {
+    const hi = v.start('r1', ahConf(1, 150, vip, 'secret12'), 'vipkeeper');
+    await hi.waitForLine(MASTER, 15_000);
+    const lo = v.start('r2', ahConf(2, 100, vip, 'secret12'), 'keepalived');
+    await converged(v, hi, lo, vip);
+    const [h0, l0] = [hi.lines.length, lo.lines.length];
+    hi.signal('SIGHUP');
+    await hi.waitForLine(/Reloading/, 5000, h0);
+    await sleep(5000); // > Master_Down_Interval (3.6 s) of the backup
+    assert.deepEqual(lo.lines.slice(l0).filter((l) => /IPSEC|Entering/.test(l.text)).map((l) => l.text), [], 'keepalived refused nothing and stayed BACKUP');
+    assert.deepEqual(hi.stateLines(h0), []);
+    assert.equal(v.hasVip('r1', vip) && !v.hasVip('r2', vip), true);
+  } finally {
+    v.cleanup();
+  }
+});
