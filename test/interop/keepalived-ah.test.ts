@@ -170,3 +170,26 @@ test('interop AH: vipkeeper MASTER reloads (SIGHUP) and keepalived stays BACKUP:
     v.cleanup();
   }
 });
+
+// AH on one side, PASS on the other: nobody hears a usable advert, both hold
+// the VIP. vipkeeper says why in keepalived's words whichever side it is on;
+// keepalived listens only for the protocol its own instance uses, so it
+// hears nothing and says nothing (docs/ah-authentication.md).
+for (const [vkAuth, subnet] of [['AH', 73], ['PASS', 74]] as Array<['AH' | 'PASS', number]>) {
+  const kaAuth = vkAuth === 'AH' ? 'PASS' : 'AH';
+  test(`interop AH: vipkeeper ${vkAuth} and keepalived ${kaAuth} refuse each other, and vipkeeper says why`, { skip: !HAVE_KEEPALIVED && 'keepalived is not installed' }, async () => {
+    const v = createVrrpLab(`ahm${subnet}`, 2, subnet);
+    const vip = `10.${subnet}.0.100`;
+    try {
+      const vk = v.start('r1', ahConf(1, 100, vip, 'secret12', { authType: vkAuth }), 'vipkeeper');
+      const ka = v.start('r2', ahConf(2, 150, vip, 'secret12', { authType: kaAuth }), 'keepalived');
+      await vk.waitForLine(vkAuth === 'AH' ? /\(VI_1\) No AH header but auth type is AH/ : /\(VI_1\) Received AH header but auth type not AH/, 15_000);
+      await waitFor('both MASTER', () => vk.state() === 'MASTER' && ka.state() === 'MASTER', 15_000);
+      await v.waitVip('r1', vip);
+      await v.waitVip('r2', vip);
+      assert.deepEqual(ka.lines.filter((l) => /AH header|IPSEC|auth/.test(l.text)).map((l) => l.text), [], 'keepalived does not hear the other protocol');
+    } finally {
+      v.cleanup();
+    }
+  });
+}
