@@ -89,6 +89,9 @@ for (const [higher, subnet, unicast] of CASES) {
       for (const p of [hi, hi2, lo]) {
         assert.deepEqual(p.lines.filter((l) => /IPSEC|AH header/.test(l.text)).map((l) => l.text), [], 'no AH refusal on a healthy pair');
       }
+    } catch (err) {
+      rmSync(capFile, { force: true }); // the capture is read only when the run passed
+      throw err;
     } finally {
       if (cap.pid !== undefined && cap.exitCode === null) process.kill(cap.pid, 'SIGINT');
       await sleep(200);
