@@ -28,6 +28,7 @@
 namespace vk {
 
 static constexpr int kVrrpProto = 112;
+static constexpr int kAhProto = 51;  // VRRPv2 with IPsec AH (IPv4 only)
 static constexpr int kMaxPacketsPerWake = 64;  // bound the work done per poll wake-up
 static constexpr size_t kRecvBufferBytes = 9216;  // > any VRRP packet with 255 IPv6 addresses
 static constexpr int kMaxPacketsPerDrain = 1024;  // bound a drain (a socket buffer holds a few hundred adverts)
@@ -59,7 +60,9 @@ class RawSocket : public Napi::ObjectWrap<RawSocket> {
     exports.Set("RawSocket", ctor);
   }
 
-  // new RawSocket(family: 4 | 6, onPacket(err, payload, src, scopeId, dst, ifindex, hopLimit))
+  // new RawSocket(family: 4 | 6, onPacket(err, payload, src, scopeId, dst, ifindex, hopLimit), protocol = 112)
+  // protocol 51 (AH, IPv4 only) sends with IP_HDRINCL: the AH ICV covers the IP
+  // header, so TypeScript builds it (id, TOS, TTL) and the kernel keeps it.
   explicit RawSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RawSocket>(info) {
     Napi::Env env = info.Env();
     if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsFunction()) {
@@ -72,9 +75,14 @@ class RawSocket : public Napi::ObjectWrap<RawSocket> {
       return;
     }
     v6_ = fam == 6;
+    int proto = info.Length() > 2 && info[2].IsNumber() ? info[2].As<Napi::Number>().Int32Value() : kVrrpProto;
+    if (proto != kVrrpProto && (proto != kAhProto || v6_)) {
+      ThrowType(env, "protocol must be 112, or 51 with family 4");
+      return;
+    }
     onPacket_ = Napi::Persistent(info[1].As<Napi::Function>());
     asyncContext_ = std::make_unique<Napi::AsyncContext>(env, "vipkeeper:RawSocket");
-    fd_ = socket(v6_ ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, kVrrpProto);
+    fd_ = socket(v6_ ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
     if (fd_ < 0) {
       ThrowErrno(env, "socket", errno);
       return;
@@ -84,6 +92,7 @@ class RawSocket : public Napi::ObjectWrap<RawSocket> {
                   : SetOpt(IPPROTO_IP, IP_PKTINFO, on) && SetOpt(IPPROTO_IP, IP_MULTICAST_ALL, off);
     // Only groups joined on this socket, not every group the host joined (IPv6: Linux ≥ 4.20).
     if (ok && v6_ && !SetOpt(IPPROTO_IPV6, IPV6_MULTICAST_ALL, off) && errno != ENOPROTOOPT) ok = false;
+    if (ok && proto == kAhProto) ok = SetOpt(IPPROTO_IP, IP_HDRINCL, on);
     if (!ok) {
       int err = errno;
       CloseFd();

@@ -125,15 +125,16 @@ const AUTH_SECTION: Section<InstanceDraft> = {
     auth_type: (node, d, sink) => {
       const a = arg(node, 0, sink);
       if (!a) return;
-      const t = a.text.toUpperCase();
+      // Case matters: keepalived 2.2.7 refuses `ah` and `pass` (strcmp).
+      const t = a.text;
       if (t !== 'PASS' && t !== 'AH') { sink.error(a.pos, `(${d.name}) unknown authentication type '${a.text}'`); return; }
       d.authType = t === 'PASS' ? 'pass' : 'ah';
     },
     auth_pass: (node, d, sink) => {
       const a = arg(node, 0, sink);
       if (!a) return;
-      // keepalived uses only the first 8 bytes, silently.
-      if (utf8Length(a.text) > 8) sink.note(a.pos, `(${d.name}) auth_pass is longer than 8 characters; only the first 8 are used`);
+      // keepalived uses only the first 8 bytes and reports it (a config error: -t exits 5).
+      if (utf8Length(a.text) > 8) sink.warning(a.pos, 'Truncating auth_pass to 8 characters');
       d.authPass = a.text.slice(0, 8);
     },
   },

@@ -9,6 +9,7 @@ import { resolveTracks, type TrackTargets } from './validate-refs.ts';
 import { checkInstanceSet } from './validate-set.ts';
 import { applyModeRules, derivePriority } from './validate-modes.ts';
 import type { CheckEnv } from './validate-env.ts';
+import { decideAuth } from './validate-auth.ts';
 import { DEFAULT_SCRIPT_USER, resolveNamed } from './validate-scripts.ts';
 import { commandString } from '../track/script-security.ts';
 import type { ScriptDraft } from './keywords-track.ts';
@@ -92,6 +93,7 @@ function finalizeInstance(i: InstanceDraft, g: GlobalDefs, targets: TrackTargets
   applyModeRules(i, g, priority, sink);
   const family = instanceFamily(i);
   let version = i.version ?? g.vrrpVersion;
+  const versionBeforeIpv6 = i.version ?? (family === 6 ? 3 : g.vrrpVersion);
   if (i.vips.length === 0) {
     if (version === 3 || (i.strictMode ?? g.strict)) {
       sink.error(i.pos, `(${i.name}) No VIP specified; at least one is required`);
@@ -113,12 +115,9 @@ function finalizeInstance(i: InstanceDraft, g: GlobalDefs, targets: TrackTargets
     sink.warning(i.preemptDelayPos ?? i.pos, `(${i.name}) preempt_delay is incompatible with nopreempt mode - resetting`);
     i.preemptDelayMs = millis(0);
   }
-  if (initialState === 'MASTER' && i.authType === 'ah') {
-    sink.warning(i.state!.pos, `(${i.name}) Initial state master is incompatible with AH authentication - clearing`);
-    initialState = 'BACKUP';
-  }
-  const auth = i.authType === null ? { type: 'none' as const } : { type: i.authType, password: i.authPass ?? '' };
-  if (auth.type !== 'none' && version === 3) sink.warning(i.pos, `(${i.name}) authentication is not supported by VRRP version 3 - ignoring`);
+  const decided = decideAuth(i, family, versionBeforeIpv6, priority, initialState, sink);
+  const auth = decided.auth;
+  initialState = decided.initialState;
   if (version === 2 && i.advertIntervalMs % 1000 !== 0) {
     const rounded = Math.max(1000, Math.round(i.advertIntervalMs / 1000) * 1000);
     sink.warning(i.advertPos ?? i.pos, `(${i.name}) Version 2 advertisement interval must be whole seconds - rounding to ${rounded / 1000}`);

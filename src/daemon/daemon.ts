@@ -8,7 +8,6 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Config } from '../config/model.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { Millis } from '../base/units.ts';
-import { decodeAdvert } from '../vrrp/packet.ts';
 import { Router, type TaggedAction } from '../vrrp/router.ts';
 import type { Resume } from '../vrrp/types.ts';
 import { Rtnl, RtnlEvents } from '../net/netlink.ts';
@@ -28,6 +27,7 @@ import { SocketTable } from './sockets.ts';
 import { Trackers } from './trackers.ts';
 import { DropLog } from './drop-log.ts';
 import { ReceiveRoutes } from './receive-route.ts';
+import { AhTable, canUseAh } from './ah-receive.ts';
 import type { Handover, ReloadCarry } from './reload.ts';
 import { warnUnsupported } from './unsupported.ts';
 
@@ -59,6 +59,7 @@ export class Daemon {
   #trackers!: Trackers;
   #sockets!: SocketTable;
   #routes!: ReceiveRoutes;
+  #ah!: AhTable;
   #loopDelay: IntervalHistogram | null = null;
   readonly #drops: DropLog;
   readonly #limiter = new Limiter(16, 256);
@@ -102,6 +103,7 @@ export class Daemon {
     await this.#assemble();
     this.#router = new Router([...this.#instances.values()].map((a) => a.core), assembleSyncGroups(config));
     this.#routes = new ReceiveRoutes(this.#instances.values());
+    this.#ah = new AhTable(this.#instances.values(), this.#o.carried?.ahSeq);
     // Who runs each script, decided afresh at every start and reload (the
     // config check logged its findings a moment ago, with file:line).
     const scripts = planScripts(config, scriptHost(), new DiagnosticSink());
@@ -217,7 +219,8 @@ export class Daemon {
     return new InstanceIo(a, {
       log: this.#log, rtnl: this.#rtnl, watcher: this.#watcher, announcer: this.#announcer,
       releaseOnStop: true,
-      sendSocket: () => this.#sockets.get(a.ifname, a.family),
+      sendSocket: () => this.#sockets.get(a.ifname, a.family, this.#ah.channel(a.core.name) ? 51 : 112),
+      ah: this.#ah.channel(a.core.name),
       source: () => this.#router.instance(a.core.name)?.primaryAddress ?? a.core.primaryAddress,
       linkIndex: (name) => this.#links.byName(name)?.index,
       linkInfo: (name) => {
@@ -236,6 +239,12 @@ export class Daemon {
       try {
         if (base) this.#sockets.ensure({ ifname: a.baseIfname, ifindex: base.index, family: a.family, receive: true, group: unicast ? null : a.mcastGroup });
         if (send && a.ifname !== a.baseIfname) this.#sockets.ensure({ ifname: a.ifname, ifindex: send.index, family: a.family, receive: false, group: null });
+        // Every VRRPv2/IPv4 instance also listens for AH, so that a peer whose
+        // auth type differs is reported, not unheard; an AH instance sends there.
+        if (base && canUseAh(a)) this.#sockets.ensure({ ifname: a.baseIfname, ifindex: base.index, family: 4, receive: true, group: unicast ? null : a.mcastGroup, protocol: 51 });
+        if (send && a.ifname !== a.baseIfname && this.#ah.channel(a.core.name)) {
+          this.#sockets.ensure({ ifname: a.ifname, ifindex: send.index, family: 4, receive: false, group: null, protocol: 51 });
+        }
       } catch (err) {
         this.#log.error({ err }, `(${a.core.name}) cannot open VRRP socket on ${a.ifname}: ${(err as Error).message}`);
       }
@@ -315,12 +324,12 @@ export class Daemon {
 
   #onPacket(ifname: string, p: VrrpPacket): void {
     if (this.#stopping) return;
-    const decoded = decodeAdvert(p.payload, p.family, { src: p.src, dst: p.dst });
-    if (!decoded.ok) {
-      this.#drops.record(ifname, decoded.reason, p.src, decoded.detail ?? '');
+    const received = this.#ah.receive(ifname, p, this.#routes);
+    if (!received.ok) {
+      this.#drops.record(received.where, received.reason, p.src, received.detail);
       return;
     }
-    const vrid = decoded.advert.vrid;
+    const vrid = received.advert.vrid;
     if (!p.multicast) {
       const ttl = this.#routes.checkTtl(ifname, p.family, vrid, p.src, p.ttl);
       if (!ttl.ok) {
@@ -329,10 +338,11 @@ export class Daemon {
       }
     }
     const target = this.#routes.target(ifname, p.family, vrid);
-    this.#run(this.#router.receive(target, p.family, decoded.advert, p.src, this.#o.clock.now()));
+    this.#run(this.#router.receive(target, p.family, received.advert, p.src, this.#o.clock.now()));
   }
 
   #run(actions: readonly TaggedAction[]): void {
+    for (const t of actions) this.#ah.observe(t.instance, t.action);
     if (actions.length > 0) this.#executor.run(actions);
     this.#driver?.rearm();
   }
@@ -384,7 +394,7 @@ export class Daemon {
       if (!a || !io || (inst.state !== 'MASTER' && inst.state !== 'BACKUP')) continue;
       instances.set(identityOf(a), { state: inst.state, vips: inst.state === 'MASTER' && io.holding ? io.vipKeys() : new Set() });
     }
-    return { instances, scripts: this.#trackers?.scriptStates() ?? new Map() };
+    return { instances, scripts: this.#trackers?.scriptStates() ?? new Map(), ahSeq: this.#ah?.carry() };
   }
 
   /** A stop asked for during vrrp_startup_delay ends the delay now (start() then returns, and the stop runs). */

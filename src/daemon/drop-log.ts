@@ -18,7 +18,16 @@ const WORDS: Record<string, (src: string, detail: string) => string> = {
   intervalZero: (s) => `received an advert from ${s} with advertisement interval 0 - discarding`,
   addressListMismatch: (s) => `ip address associated with VRID not present in MASTER advert from ${s}`,
   unicastSrcUnknown: (s) => `unicast advert from ${s}, which is not a unicast_peer`,
+  // IPsec AH: keepalived's words (vrrp_check_packet, vrrp_in_chk_ipsecah).
+  ahMissing: () => 'No AH header but auth type is AH',
+  ahUnexpected: () => 'Received AH header but auth type not AH',
+  ahIcvInvalid: () => 'IPSEC-AH : invalid IPSEC HMAC-MD5 value. Due to fields mutation or bad password !',
+  ahSpiInvalid: (s, d) => `IPSEC AH : invalid IPSEC SPI value. ${d} and expect ${s}`,
+  ahSeqReplayed: (_s, d) => `IPSEC-AH : sequence number ${d}`,
 };
+
+/** Counted, never logged: normal traffic, not a fault (our own adverts; other IPsec AH on the host). */
+const SILENT = new Set(['ownAdvert', 'ahNextHeader']);
 
 export class DropLog {
   readonly #log: Logger;
@@ -40,7 +49,7 @@ export class DropLog {
     const key = `${where}|${reason}`;
     const count = (this.#counts.get(key) ?? 0) + 1;
     this.#counts.set(key, count);
-    if (words === undefined && reason === 'ownAdvert') return; // own adverts looped back: normal, counted only
+    if (words === undefined && SILENT.has(reason)) return; // own adverts looped back, other IPsec AH: normal, counted only
     const now = this.#clock.now();
     const last = this.#lastLogged.get(key);
     if (last && now - last.at < LOG_EVERY_MS) return;

@@ -16,6 +16,7 @@ import type { Rtnl } from '../net/netlink.ts';
 import type { VrrpSocket } from '../net/vrrp-socket.ts';
 import { vipKey, type AssembledInstance } from './assemble.ts';
 import type { InstanceEffects } from './execute.ts';
+import type { AhChannel } from './ah-channel.ts';
 
 export interface InstanceIoDeps {
   readonly log: Logger;
@@ -31,6 +32,8 @@ export interface InstanceIoDeps {
   /** The current advert source (it can be learned after start-up). */
   readonly source: () => string;
   readonly releaseOnStop: boolean;
+  /** auth_type AH: adverts leave as whole IPv4 datagrams with an AH header, by the AH socket (sendSocket). */
+  readonly ah?: AhChannel | undefined;
 }
 
 export function vipSpec(v: VirtualAddress, defaultDev: string): VipSpec {
@@ -77,6 +80,14 @@ export class InstanceIo implements InstanceEffects {
     const c = this.#inst.core;
     const src = this.#deps.source();
     if (src === '0.0.0.0' || src === '::') return; // no address yet: nothing valid to send from
+    const ah = this.#deps.ah;
+    if (ah) {
+      const dsts = c.unicastPeers.length > 0 ? c.unicastPeers : [this.#inst.mcastGroup];
+      const ttl = c.unicastPeers.length > 0 ? this.#inst.model.unicastTtl : 255;
+      const frames = ah.frame(encodeAdvert(advert, { src, dst: dsts[0]! }), src, dsts, ttl);
+      frames.forEach((frame, i) => socket.send(frame, { src, dst: dsts[i]! }));
+      return;
+    }
     if (c.unicastPeers.length > 0) {
       for (const peer of c.unicastPeers) {
         socket.send(encodeAdvert(advert, { src, dst: peer }), { src, dst: peer, ttl: this.#inst.model.unicastTtl });

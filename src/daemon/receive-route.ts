@@ -9,6 +9,7 @@ import { canonicalIp, type Family } from '../base/ip.ts';
 import type { AssembledInstance } from './assemble.ts';
 
 interface Route {
+  readonly name: string;
   readonly ifname: string;
   readonly ttl: ReadonlyMap<string, { readonly min: number; readonly max: number }>;
 }
@@ -27,13 +28,18 @@ export class ReceiveRoutes {
         if (p.minTtl === null && p.maxTtl === null) continue;
         ttl.set(canonicalIp(p.address) ?? p.address, { min: p.minTtl ?? 0, max: p.maxTtl ?? 255 });
       }
-      this.#routes.set(key(a.baseIfname, a.family, a.core.vrid), { ifname: a.ifname, ttl });
+      this.#routes.set(key(a.baseIfname, a.family, a.core.vrid), { name: a.core.name, ifname: a.ifname, ttl });
     }
   }
 
   /** The interface name the core knows the instance by (the VMAC's with use_vmac). */
   target(ifname: string, family: Family, vrid: number): string {
     return this.#routes.get(key(ifname, family, vrid))?.ifname ?? ifname;
+  }
+
+  /** The name of the instance adverts for this VRID go to, if there is one. */
+  instance(ifname: string, family: Family, vrid: number): string | undefined {
+    return this.#routes.get(key(ifname, family, vrid))?.name;
   }
 
   /** The unicast TTL check of the peer `src`, if it has a min_ttl/max_ttl. */

@@ -25,6 +25,8 @@ export interface ReloadCarry {
   readonly instances: ReadonlyMap<string, { readonly state: 'MASTER' | 'BACKUP'; readonly vips: ReadonlySet<string> }>;
   /** vrrp_script counters by tracker id. */
   readonly scripts: ReadonlyMap<string, CarriedScript>;
+  /** IPsec AH sequence counters by identityOf() (keepalived keeps them over a reload). */
+  readonly ahSeq?: ReadonlyMap<string, number>;
 }
 
 /** For each instance of the new configuration (by identityOf): its VIP and route/rule keys. */

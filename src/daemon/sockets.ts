@@ -4,7 +4,7 @@
 // VMAC interface gets a send-only socket, because adverts are received on the
 // base interface, as keepalived does.
 import type { Family } from '../base/ip.ts';
-import { VrrpSocket, type VrrpPacket, type VrrpDrop } from '../net/vrrp-socket.ts';
+import { VrrpSocket, type VrrpPacket, type VrrpDrop, type VrrpProtocol } from '../net/vrrp-socket.ts';
 
 export interface SocketNeed {
   readonly ifname: string;
@@ -13,6 +13,8 @@ export interface SocketNeed {
   readonly receive: boolean;
   /** The group to join, or null (unicast only / send-only). */
   readonly group: string | null;
+  /** 51 for instances with auth_type AH: a second socket on the interface, for IPsec AH (default 112). */
+  readonly protocol?: VrrpProtocol;
 }
 
 export interface SocketHandlers {
@@ -21,7 +23,8 @@ export interface SocketHandlers {
   error(ifname: string, what: string, err: Error): void;
 }
 
-export const socketKey = (ifname: string, family: Family): string => `${ifname}/${family}`;
+export const socketKey = (ifname: string, family: Family, protocol: VrrpProtocol = 112): string =>
+  protocol === 112 ? `${ifname}/${family}` : `${ifname}/${family}/ah`;
 
 export class SocketTable {
   readonly #sockets = new Map<string, { socket: VrrpSocket; receive: boolean; ifindex: number }>();
@@ -33,17 +36,18 @@ export class SocketTable {
 
   /** Opens the socket for `need` unless an equivalent one is open; reopens it if the interface index changed. */
   ensure(need: SocketNeed): VrrpSocket {
-    const key = socketKey(need.ifname, need.family);
+    const protocol = need.protocol ?? 112;
+    const key = socketKey(need.ifname, need.family, protocol);
     const have = this.#sockets.get(key);
     if (have && have.ifindex === need.ifindex && (have.receive || !need.receive) && (have.socket.group !== null || need.group === null)) {
       // Instances on one interface may use different groups (mcast_dst_ip): join each.
       if (have.receive && need.group !== null && !have.socket.hasGroup(need.group)) have.socket.joinGroup(need.group);
       return have.socket;
     }
-    if (have) this.close(need.ifname, need.family);
+    if (have) this.close(need.ifname, need.family, protocol);
     const receive = need.receive || (have?.receive ?? false);
     const group = need.group ?? have?.socket.group ?? null;
-    const socket = new VrrpSocket({ family: need.family, ifname: need.ifname, ifindex: need.ifindex, group: receive ? group : null });
+    const socket = new VrrpSocket({ family: need.family, ifname: need.ifname, ifindex: need.ifindex, group: receive ? group : null, protocol });
     if (receive) {
       socket.on('packet', (p) => this.#handlers.packet(need.ifname, p));
       socket.on('drop', (d) => this.#handlers.drop(need.ifname, d));
@@ -59,12 +63,12 @@ export class SocketTable {
     for (const { socket, receive } of this.#sockets.values()) if (receive) socket.drain();
   }
 
-  get(ifname: string, family: Family): VrrpSocket | undefined {
-    return this.#sockets.get(socketKey(ifname, family))?.socket;
+  get(ifname: string, family: Family, protocol: VrrpProtocol = 112): VrrpSocket | undefined {
+    return this.#sockets.get(socketKey(ifname, family, protocol))?.socket;
   }
 
-  close(ifname: string, family: Family): void {
-    const key = socketKey(ifname, family);
+  close(ifname: string, family: Family, protocol: VrrpProtocol = 112): void {
+    const key = socketKey(ifname, family, protocol);
     this.#sockets.get(key)?.socket.close();
     this.#sockets.delete(key);
   }

@@ -48,7 +48,8 @@ export interface NativePacketSocket {
 
 export interface NativeAddon {
   readonly abiVersion: number;
-  readonly RawSocket: new (family: 4 | 6, onPacket: RawPacketCallback) => NativeRawSocket;
+  /** protocol: 112 (VRRP, default) or 51 (IPsec AH, IPv4 only; sends whole IPv4 datagrams with IP_HDRINCL). */
+  readonly RawSocket: new (family: 4 | 6, onPacket: RawPacketCallback, protocol?: 112 | 51) => NativeRawSocket;
   readonly PacketSocket: new () => NativePacketSocket;
   /** One datagram to an AF_UNIX path; '@name' is an abstract address. */
   sendUnixDatagram(path: string, data: Uint8Array): number;

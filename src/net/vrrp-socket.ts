@@ -11,6 +11,8 @@ import { loadNative, type NativeAddon, type NativeError, type NativeRawSocket } 
 import { SocketError, toSocketError } from './socket-error.ts';
 
 export const VRRP_GROUP_V4 = '224.0.0.18';
+/** The IP protocols a VRRP socket listens on: VRRP, or IPsec AH (VRRPv2 with auth_type AH, IPv4 only). */
+export type VrrpProtocol = 112 | 51;
 export const VRRP_GROUP_V6 = 'ff02::12';
 const TTL_MULTICAST = 255;
 
@@ -23,6 +25,8 @@ export interface VrrpSocketOptions {
   /** keepalived's min_ttl / max_ttl for unicast adverts; default 0..255 (no check, they may be routed). */
   readonly unicastTtlMin?: number;
   readonly unicastTtlMax?: number;
+  /** 112 (default) or 51: AH-framed VRRPv2, sent as whole IPv4 datagrams (IP_HDRINCL). */
+  readonly protocol?: VrrpProtocol;
   /** For tests: another addon instance. */
   readonly native?: NativeAddon;
 }
@@ -35,7 +39,9 @@ export interface VrrpPacket {
   readonly ifindex: number;
   readonly ttl: number; // IPv4 TTL or IPv6 hop limit as received
   readonly multicast: boolean;
-  readonly payload: Uint8Array; // the VRRP message, without any IP header
+  readonly protocol: VrrpProtocol;
+  /** 112: the VRRP message, without any IP header. 51: the whole IPv4 datagram (the AH ICV covers the header). */
+  readonly payload: Uint8Array;
 }
 
 export interface VrrpDrop {
@@ -74,6 +80,7 @@ export class VrrpSocket extends TypedEmitter<VrrpSocketEvents> {
   readonly ifname: string;
   readonly ifindex: number;
   readonly group: string | null;
+  readonly protocol: VrrpProtocol;
   readonly stats: VrrpSocketStats = { received: 0, sent: 0, sendErrors: 0, receiveErrors: 0, otherInterface: 0, drops: {} };
   readonly #unicastTtlMin: number;
   readonly #unicastTtlMax: number;
@@ -89,12 +96,13 @@ export class VrrpSocket extends TypedEmitter<VrrpSocketEvents> {
     this.ifname = opts.ifname;
     this.ifindex = opts.ifindex;
     this.group = opts.group === undefined ? (opts.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6) : opts.group;
+    this.protocol = opts.protocol ?? 112;
     this.#unicastTtlMin = opts.unicastTtlMin ?? 0;
     this.#unicastTtlMax = opts.unicastTtlMax ?? 255;
     const native = opts.native ?? loadNative();
-    const where = `VRRP socket on ${opts.ifname} (IPv${opts.family})`;
+    const where = `VRRP socket on ${opts.ifname} (IPv${opts.family}${this.protocol === 51 ? ', AH' : ''})`;
     try {
-      this.#raw = new native.RawSocket(opts.family, this.#onDatagram);
+      this.#raw = new native.RawSocket(opts.family, this.#onDatagram, this.protocol);
     } catch (e) {
       throw toSocketError(e, where);
     }
@@ -133,12 +141,16 @@ export class VrrpSocket extends TypedEmitter<VrrpSocketEvents> {
     return this.#groups.has(group);
   }
 
-  /** Sends one VRRP message out of this interface; returns false (and emits sendError) on failure. */
+  /**
+   * Sends one VRRP message out of this interface; returns false (and emits
+   * sendError) on failure. An AH socket sends `payload` as the whole IPv4
+   * datagram, whose header carries the TTL (`opts.ttl` is not used).
+   */
   send(payload: Uint8Array, opts: SendOptions): boolean {
     const dst = opts.dst ?? this.group;
     if (dst === null) throw new TypeError('VrrpSocket.send: no destination and no group');
     try {
-      this.#raw.send(dst, payload, opts.src, this.ifindex, opts.ttl ?? TTL_MULTICAST);
+      this.#raw.send(dst, payload, opts.src, this.ifindex, this.protocol === 51 ? -1 : opts.ttl ?? TTL_MULTICAST);
       this.stats.sent++;
       return true;
     } catch (e) {
@@ -193,14 +205,15 @@ export class VrrpSocket extends TypedEmitter<VrrpSocketEvents> {
       const ip = readIpv4Header(payload);
       if (!ip.ok) return this.#drop(ip.reason, src, ip.detail);
       ttl = ip.ttl;
-      vrrp = ip.payload;
+      // AH: the codec needs the header too (the ICV covers it).
+      vrrp = this.protocol === 51 ? payload.subarray(0, (payload[2]! << 8) | payload[3]!) : ip.payload;
     }
     const multicast = isMulticast(dst);
     if (multicast && ttl !== TTL_MULTICAST) return this.#drop('ttlNot255', src, `${this.family === 4 ? 'TTL' : 'hop limit'} ${ttl} to ${dst}`);
     if (!multicast && (ttl < this.#unicastTtlMin || ttl > this.#unicastTtlMax)) {
       return this.#drop('ttlNot255', src, `unicast TTL ${ttl} outside ${this.#unicastTtlMin}..${this.#unicastTtlMax}`);
     }
-    this.emit('packet', { family: this.family, src, scopeId: scopeId ?? 0, dst, ifindex, ttl, multicast, payload: vrrp });
+    this.emit('packet', { family: this.family, src, scopeId: scopeId ?? 0, dst, ifindex, ttl, multicast, protocol: this.protocol, payload: vrrp });
   };
 }
 

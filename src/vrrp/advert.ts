@@ -45,6 +45,13 @@ export type DropReason =
   | 'badIpHeader'
   // edge (vrrp-socket) before decode
   | 'ttlNot255'
+  // IPsec AH (ah.ts, checked at the edge with the instance's key and sequence counter)
+  | 'ahNextHeader' // AH for a protocol other than VRRP: ignored
+  | 'ahMissing' // plain VRRP (protocol 112) for an AH instance
+  | 'ahUnexpected' // AH for an instance without auth_type AH
+  | 'ahIcvInvalid' // HMAC-MD5-96 mismatch: wrong key or altered packet
+  | 'ahSpiInvalid' // SPI is not the sender's address
+  | 'ahSeqReplayed' // sequence number not above the last one accepted
   // core (instance.ts / router.ts)
   | 'unknownVrid'
   | 'versionMismatch'

@@ -11,7 +11,7 @@ export type VrrpState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
 export type Auth =
   | { readonly type: 'none' }
   | { readonly type: 'pass'; readonly password: string } // v2 only, ≤ 8 bytes
-  | { readonly type: 'ah'; readonly password: string }; // v2 only; see docs for support level
+  | { readonly type: 'ah'; readonly password: string }; // v2 over IPv4 only; framed and checked at the edge (docs/ah-authentication.md)
 
 /** A tracker as the instance sees it: keepalived's weight semantics. */
 export interface TrackerRef {

@@ -10,6 +10,8 @@ export interface InstanceOptions {
   readonly vips: readonly string[];
   readonly ifname?: string;
   readonly authPass?: string;
+  /** With authPass: PASS (default) or AH (IPsec AH, VRRPv2 over IPv4). */
+  readonly authType?: 'PASS' | 'AH';
   readonly nopreempt?: boolean;
   readonly preemptDelay?: number;
   readonly unicastSrc?: string;
@@ -28,7 +30,7 @@ export function instanceBlock(o: InstanceOptions): string {
     `  advert_int ${o.advertInt ?? (o.version === 2 ? '1' : '0.1')}`,
   ];
   if (o.version !== undefined) lines.push(`  version ${o.version}`);
-  if (o.authPass !== undefined) lines.push('  authentication {', '    auth_type PASS', `    auth_pass ${o.authPass}`, '  }');
+  if (o.authPass !== undefined) lines.push('  authentication {', `    auth_type ${o.authType ?? 'PASS'}`, `    auth_pass ${o.authPass}`, '  }');
   if (o.nopreempt) lines.push('  nopreempt');
   if (o.preemptDelay !== undefined) lines.push(`  preempt_delay ${o.preemptDelay}`);
   if (o.unicastSrc) lines.push(`  unicast_src_ip ${o.unicastSrc}`);

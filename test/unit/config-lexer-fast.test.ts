@@ -55,10 +55,10 @@ test('splitLines cuts at \\n and \\r\\n only, and keeps each line number and ind
   assert.deepEqual(lines.map((l) => [l.text, l.pos.line, l.pos.col]), [['a', 1, 1], ['b\rc', 2, 3], ['d', 4, 3]]);
 });
 
-test('auth_pass longer than 8 bytes in UTF-8 gets the note, counted as keepalived sees bytes', () => {
+test('auth_pass longer than 8 bytes in UTF-8 gets keepalived\'s warning, counted as keepalived sees bytes', () => {
   const conf = (pass: string) => `vrrp_instance V {\n interface eth0\n virtual_router_id 1\n authentication {\n  auth_type PASS\n  auth_pass ${pass}\n }\n virtual_ipaddress {\n  10.0.0.1/24\n }\n}\n`;
   const notes = (pass: string) => checkConfig('/k.conf', memoryReader({ '/k.conf': conf(pass) }), { configId: null, env: null })
-    .diagnostics.filter((d) => d.message.includes('auth_pass is longer')).length;
+    .diagnostics.filter((d) => d.message.includes('Truncating auth_pass to 8 characters') && d.severity === 'warning').length;
   assert.equal(notes('12345678'), 0);
   assert.equal(notes('123456789'), 1);
   assert.equal(notes('1234567é'), 1); // 8 characters, 9 bytes
