@@ -42,15 +42,9 @@ class Preprocessor {
   ) {}
 
   file(path: string, depth: number, from: SourcePos | null, strict: boolean): void {
-    const text = this.reader.read(path);
-    if (text === null) {
-      const msg = `Config files missing '${path}'.`;
-      if (from === null) this.sink.error(null, `Unable to read configuration file ${path}`, 'fatal');
-      else if (strict) this.sink.error(from, msg, 'fatal');
-      else this.sink.warning(from, msg, 'none'); // keepalived's plain include only logs this
-      return;
-    }
-    const lines = splitLines(text, path, this.sink);
+    const read = this.reader.read(path);
+    if ('refused' in read) { this.refused(path, read.refused, from, strict); return; }
+    const lines = splitLines(read.text, path, this.sink);
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
       // The anchored regexes run only on lines that can match ('i'nclude, '$'NAME=): most lines are neither.
@@ -70,6 +64,21 @@ class Preprocessor {
       }
       this.line(line.text, line.pos, 0);
     }
+  }
+
+  /**
+   * keepalived only logs a file it does not read (plain include, and even the
+   * main file: its -t then exits 0). A main file we cannot read is fatal on
+   * purpose (docs/config-compat.md): a typo in -f must not pass a check.
+   */
+  private refused(path: string, why: 'missing' | 'directory' | 'notRegular', from: SourcePos | null, strict: boolean): void {
+    const what = why === 'missing' ? `Config files missing '${path}'.`
+      : why === 'directory' ? `Configuration file '${path.endsWith('/') ? path : path + '/'}' is a directory`
+      : `Configuration file '${path}' is not a regular non-executable file`;
+    if (from === null) this.sink.error(null, why === 'missing' ? `Unable to read configuration file ${path}` : `${what} - cannot use it`, 'fatal');
+    else if (strict) this.sink.error(from, why === 'missing' ? what : `${what} - skipping`, 'fatal');
+    else if (why === 'missing') this.sink.warning(from, what, 'none');
+    else this.sink.warning(from, `${what} - skipping`, 'none');
   }
 
   private include(pattern: string, strict: boolean, pos: SourcePos, dir: string, depth: number): void {
