@@ -94,6 +94,8 @@ export function hostEnv(): CheckEnv {
       if (found === undefined) interfaces.set(name, (found = !name.includes('/') && existsSync(`/sys/class/net/${name}`)));
       return found;
     },
+    // ARPHRD_LOOPBACK is 772 (linux/if_arp.h).
+    interfaceIsLoopback: (name) => { try { return readFileSync(`/sys/class/net/${name}/type`, 'utf8').trim() === '772'; } catch { return false; } },
     userExists: (name) => users.has(name) || /^\d+$/.test(name),
     scriptFound: (argv0) => {
       const isFile = (p: string) => { try { return statSync(p).isFile(); } catch { return false; } };

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkConfig } from '../../src/config/check.ts';
+import { hostEnv } from '../../src/config/load.ts';
 import { memoryReader } from '../../src/config/source.ts';
 import type { CheckEnv } from '../../src/config/validate-env.ts';
 
@@ -204,4 +205,21 @@ test('authentication PASS keeps the first 8 characters', () => {
 test('every problem is reported at once', () => {
   const r = check(instance(' priority 0\n foo 1\n track_script {\n  nope\n }').replace('10.0.0.1/24', '10.0.0.999/24'));
   assert.ok(r.diagnostics.length >= 4, JSON.stringify(r.diagnostics.map((d) => d.message)));
+});
+
+test('interface lo: refused as keepalived refuses a loopback interface for VRRP, fatal for the daemon', () => {
+  // The host's real facts: every network namespace has lo, of type ARPHRD_LOOPBACK.
+  const text = 'vrrp_instance V {\n  interface lo\n  virtual_router_id 1\n  virtual_ipaddress {\n    10.0.0.1/24\n  }\n}\n';
+  const r = checkConfig('/k.conf', memoryReader({ '/k.conf': text }), { configId: 'main', env: hostEnv() });
+  const loop = r.diagnostics.find((d) => d.message === '(V) cannot use a loopback interface (lo) for vrrp - ignoring');
+  assert.ok(loop, r.diagnostics.map((d) => d.message).join('\n'));
+  assert.equal(loop.pos?.line, 2);
+  // keepalived -t exits 5; its VRRP process then exits with a permanent CONFIG error: the daemon must not start.
+  assert.equal(r.exitStatus, 5);
+  assert.ok(r.diagnostics.some((d) => d.impact === 'fatal' && d.message === '(V) Unknown interface!'));
+  // A VIP or a tracked interface on lo stays allowed, as in keepalived (measured: -t exits 0).
+  const withLo: CheckEnv = { ...env, interfaceExists: (n) => n === 'eth0' || n === 'lo', interfaceIsLoopback: (n) => n === 'lo' };
+  const fine = check(instance(' track_interface {\n  lo\n }').replace('/24\n', '/24 dev lo\n'), withLo);
+  assert.deepEqual(fine.diagnostics.map((d) => d.message), []);
+  assert.equal(fine.exitStatus, 0);
 });
