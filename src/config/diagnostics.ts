@@ -42,9 +42,27 @@ export class DiagnosticSink {
   }
 }
 
+/** Control and format characters (bidi overrides), surrogates, unassigned, private use, line/paragraph separators. */
+const UNPRINTABLE_RE = /[\p{C}\p{Zl}\p{Zp}]/gu;
+const MAX_SHOWN = 2000;
+
+/**
+ * Text from a config file as it may be shown: whatever is not printable is
+ * escaped (\xHH below 0x100, else \u{H}), so a garbage or hostile file cannot
+ * write raw bytes, ANSI sequences or line breaks to a terminal or a log; and a
+ * message is cut after MAX_SHOWN characters (a 50 MB word is not echoed).
+ */
+export function printable(s: string): string {
+  const cut = s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}... (${s.length - MAX_SHOWN} more characters)` : s;
+  return cut.replace(UNPRINTABLE_RE, (c) => {
+    const n = c.codePointAt(0)!;
+    return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u{${n.toString(16)}}`;
+  });
+}
+
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.pos ? `${d.pos.file}:${d.pos.line}:${d.pos.col}: ` : '';
-  return `${where}${d.severity}: ${d.message}`;
+  const where = d.pos ? `${printable(d.pos.file)}:${d.pos.line}:${d.pos.col}: ` : '';
+  return `${where}${d.severity}: ${printable(d.message)}`;
 }
 
 /** Exit codes of keepalived 2.2.7 -t (its man page is off by one: see docs/config-compat.md). */
