@@ -32,13 +32,13 @@ interface Definition {
 }
 
 class Preprocessor {
-  readonly out: Line[] = [];
   private readonly defs = new Map<string, Definition>();
 
   constructor(
     private readonly reader: ConfigReader,
     private readonly sink: DiagnosticSink,
     private readonly options: PreprocessOptions,
+    private readonly emit: (line: Line) => void,
   ) {}
 
   file(path: string, depth: number, from: SourcePos | null, strict: boolean): void {
@@ -120,7 +120,7 @@ class Preprocessor {
     }
     const lead = leadingBlanks(text);
     const words = tokenizeAt(body, pos.col + lead + (text.length - lead - body.length), pos);
-    if (words.length > 0) this.out.push({ words, pos });
+    if (words.length > 0) this.emit({ words, pos });
   }
 
   /** One pass of substitution; keepalived leaves unknown names as they are. */
@@ -156,11 +156,16 @@ class Preprocessor {
   }
 }
 
-/** Reads `mainPath` and everything it includes into a flat list of word lines. */
+/** Reads `mainPath` and everything it includes, handing each word line to `emit` in reading order. */
+export function preprocessTo(mainPath: string, reader: ConfigReader, sink: DiagnosticSink, options: PreprocessOptions, emit: (line: Line) => void): void {
+  new Preprocessor(reader, sink, options, emit).file(mainPath, 0, null, false);
+}
+
+/** The same, as a list of every word line (tests). */
 export function preprocess(mainPath: string, reader: ConfigReader, sink: DiagnosticSink, options: PreprocessOptions): Line[] {
-  const p = new Preprocessor(reader, sink, options);
-  p.file(mainPath, 0, null, false);
-  return p.out;
+  const out: Line[] = [];
+  preprocessTo(mainPath, reader, sink, options, (l) => out.push(l));
+  return out;
 }
 
 export type { LogicalLine };
