@@ -62,5 +62,6 @@ export function checkConfig(mainPath: string, reader: ConfigReader, options: Che
   tree.finish();
   const config = validate(draft, order.rank, options.env, sink);
   if (options.env) checkEnvironment(config, options.env, sink);
+  sink.close();
   return { config, diagnostics: sink.list, exitStatus: exitStatus(sink.list) };
 }

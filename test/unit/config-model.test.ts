@@ -223,3 +223,21 @@ test('interface lo: refused as keepalived refuses a loopback interface for VRRP,
   assert.deepEqual(fine.diagnostics.map((d) => d.message), []);
   assert.equal(fine.exitStatus, 0);
 });
+
+test('n instances on one VRID give n-1 duplicate reports, not n²/2 (a large config must not cost quadratic memory)', () => {
+  const n = 300;
+  const text = Array.from({ length: n }, (_, k) => instance('', `V${k}`, 7)).join('');
+  const r = check(text);
+  assert.equal(r.diagnostics.filter((d) => d.message.includes('both use VRID 7')).length, n - 1);
+});
+
+test('a file with a complaint on every line keeps the first 10,000 diagnostics and counts the rest, with their worst impact', () => {
+  const text = Array.from({ length: 12_000 }, (_, k) => `frob${k}`).join('\n') + '\n' + instance('').replace('interface eth0', 'interface eth9');
+  const r = check(text);
+  assert.equal(r.diagnostics.length, 10_001);
+  const last = r.diagnostics[10_000]!;
+  // 2,000 unknown keywords, then the missing interface (config) and "Non-existent interface" (fatal).
+  assert.equal(last.message, '2002 more diagnostics not shown (only the first 10000 are kept)');
+  assert.equal(last.impact, 'config');
+  assert.equal(r.exitStatus, 5);
+});
