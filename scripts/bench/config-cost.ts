@@ -24,10 +24,11 @@ interface Cost { wallS: number; cpuS: number; rssMiB: number; status: string }
 function measure(cmd: string[], file: string, dir: string): Cost {
   const out = join(dir, 'time.out');
   spawnSync('/usr/bin/time', ['-o', out, '-f', '%e %U %S %M %x', 'timeout', '-s', 'KILL', String(TIMEOUT_S), ...cmd, '-t', '-f', file], { stdio: 'ignore' });
-  const text = readFileSync(out, 'utf8').trim().split('\n').pop() ?? '';
-  const m = /([\d.]+) ([\d.]+) ([\d.]+) (\d+) (\d+)/.exec(text);
-  if (!m) return { wallS: TIMEOUT_S, cpuS: NaN, rssMiB: NaN, status: `killed after ${TIMEOUT_S} s` };
-  const status = Number(m[5]) === 137 ? `killed after ${TIMEOUT_S} s` : `exit ${m[5]}`;
+  const all = readFileSync(out, 'utf8');
+  const m = /([\d.]+) ([\d.]+) ([\d.]+) (\d+) (\d+)/.exec(all.trim().split('\n').pop() ?? '');
+  // timeout -s KILL: GNU time then reports the signal, and its own figures are of `timeout`, not of the check.
+  if (!m || /terminated by signal|^137$/m.test(all) || m[5] === '137') return { wallS: TIMEOUT_S, cpuS: NaN, rssMiB: NaN, status: `killed after ${TIMEOUT_S} s` };
+  const status = `exit ${m[5]}`;
   return { wallS: Number(m[1]), cpuS: Number(m[2]) + Number(m[3]), rssMiB: Number(m[4]) / 1024, status };
 }
 
