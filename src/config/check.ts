@@ -1,10 +1,10 @@
 // The config test (`vipkeeper -t`): read, parse, validate and report every
 // problem at once. Pure: the reader and the host facts are passed in.
 import { DiagnosticSink, exitStatus, type Diagnostic } from './diagnostics.ts';
-import { readDraft } from './keywords.ts';
+import { emptyDraft, readRoot } from './keywords.ts';
 import type { Config } from './model.ts';
-import { parse } from './parser.ts';
-import { preprocess, type Line } from './preprocess.ts';
+import { TreeBuilder } from './parser.ts';
+import { preprocessTo } from './preprocess.ts';
 import type { ConfigReader } from './source.ts';
 import { validate } from './validate.ts';
 import { checkEnvironment, type CheckEnv } from './validate-env.ts';
@@ -25,34 +25,46 @@ export interface CheckResult {
   readonly scripts: ScriptPlan | null;
 }
 
-/** Rank of a file:line in reading order, so "defined later" works across includes (built on first use). */
-function readingOrder(lines: readonly Line[]): (w: { file: string; line: number }) => number {
-  let byFile: Map<string, Int32Array> | null = null;
-  const build = (): Map<string, Int32Array> => {
-    const maxLine = new Map<string, number>();
-    for (const l of lines) maxLine.set(l.pos.file, Math.max(maxLine.get(l.pos.file) ?? 0, l.pos.line));
-    const m = new Map<string, Int32Array>();
-    for (const [file, max] of maxLine) m.set(file, new Int32Array(max + 1).fill(-1));
+/**
+ * Rank of a file:line in reading order, so "defined later" works across
+ * includes: filled as lines stream past (4 bytes per line of each file).
+ */
+class ReadingOrder {
+  private readonly byFile = new Map<string, Int32Array>();
+  private n = 0;
+  private file = '';
+  private ranks: Int32Array = new Int32Array(0);
+
+  add(pos: { file: string; line: number }): void {
     // Lines of one file come in runs: look its table up once per run, not once per line.
-    let file = '';
-    let a: Int32Array = new Int32Array(0);
-    for (let n = 0; n < lines.length; n++) {
-      const pos = lines[n]!.pos;
-      if (pos.file !== file) { file = pos.file; a = m.get(file)!; }
-      if (a[pos.line] === -1) a[pos.line] = n;
+    if (pos.file !== this.file) { this.file = pos.file; this.ranks = this.byFile.get(pos.file) ?? new Int32Array(0); }
+    if (pos.line >= this.ranks.length) {
+      const grown = new Int32Array(Math.max(64, pos.line * 2)).fill(-1);
+      grown.set(this.ranks);
+      this.ranks = grown;
+      this.byFile.set(pos.file, grown);
     }
-    return m;
-  };
-  return (w) => (byFile ??= build()).get(w.file)?.[w.line] ?? -1;
+    if (this.ranks[pos.line] === -1) this.ranks[pos.line] = this.n;
+    this.n++;
+  }
+
+  readonly rank = (w: { file: string; line: number }): number => this.byFile.get(w.file)?.[w.line] ?? -1;
 }
 
 export function checkConfig(mainPath: string, reader: ConfigReader, options: CheckOptions): CheckResult {
   const sink = new DiagnosticSink();
-  const lines = preprocess(mainPath, reader, sink, { configId: options.configId });
-  const order = readingOrder(lines);
-  const tree = parse(lines, sink);
-  const draft = readDraft(tree, sink);
-  const config = validate(draft, order, options.env, sink);
+  const order = new ReadingOrder();
+  const draft = emptyDraft();
+  // One pass, streaming: each line goes to the tree builder as it is read, and
+  // each finished top-level block to the draft, then is dropped.
+  const tree = new TreeBuilder(sink, (node) => readRoot(node, draft, sink));
+  preprocessTo(mainPath, reader, sink, { configId: options.configId }, (line) => {
+    order.add(line.pos);
+    tree.push(line);
+  });
+  tree.finish();
+  const config = validate(draft, order.rank, options.env, sink);
   const scripts = options.env ? checkEnvironment(config, options.env, sink) : null;
+  sink.close();
   return { config, diagnostics: sink.list, exitStatus: exitStatus(sink.list), scripts };
 }

@@ -112,11 +112,20 @@ function root(node: Node, d: Draft, sink: DiagnosticSink): void {
   }
 }
 
-export function readDraft(tree: readonly Node[], sink: DiagnosticSink): Draft {
-  const d: Draft = {
+export function emptyDraft(): Draft {
+  return {
     global: defaultGlobal(), scripts: [], trackFiles: [], trackProcesses: [], instances: [], syncGroups: [],
     staticAddresses: [], staticRoutes: [], staticRules: [],
   };
+}
+
+/** Reads one top-level statement into the draft (statements come one by one, as the parser completes them). */
+export function readRoot(node: Node, d: Draft, sink: DiagnosticSink): void {
+  root(node, d, sink);
+}
+
+export function readDraft(tree: readonly Node[], sink: DiagnosticSink): Draft {
+  const d = emptyDraft();
   for (const node of tree) root(node, d, sink);
   return d;
 }

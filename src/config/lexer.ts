@@ -21,30 +21,36 @@ export interface LogicalLine {
 
 const SPECIAL_RE = /[#!"'\\]/;
 
-/** Strips the comment and finds a trailing continuation; returns null text for blank lines. */
+/**
+ * Strips the comment and finds a trailing continuation; returns null text for blank lines.
+ * Copies runs of the line with slice(), never a character at a time: a line of
+ * megabytes must cost one pass, not a rope of millions of one-character pieces.
+ */
 function stripLine(raw: string): { text: string; continued: boolean; unterminatedQuote: boolean } {
   let out = '';
+  let from = 0; // start of the run not yet copied to out
   let quote: string | null = null;
   let continued = false;
-  for (let i = 0; i < raw.length; i++) {
+  // A '\\' followed only by blanks continues the line: it is then the last non-blank character.
+  const lastNonBlank = raw.trimEnd().length - 1;
+  let i = 0;
+  for (; i < raw.length; i++) {
     const c = raw[i]!;
     if (c === '\\') {
-      if (i === raw.length - 1 || /^\s*$/.test(raw.slice(i + 1))) { continued = true; break; }
+      if (i >= lastNonBlank) { continued = true; break; }
       const next = raw[i + 1]!;
-      if (quote === null && (next === '#' || next === '!')) { out += next; i++; continue; }
-      out += c + next;
+      if (quote === null && (next === '#' || next === '!')) { out += raw.slice(from, i); from = i + 1; } // drop the '\\', keep the '#'
       i++;
       continue;
     }
     if (quote !== null) {
       if (c === quote) quote = null;
-      out += c;
       continue;
     }
-    if (c === '"' || c === "'") { quote = c; out += c; continue; }
+    if (c === '"' || c === "'") { quote = c; continue; }
     if (c === '#' || c === '!') break;
-    out += c;
   }
+  out += raw.slice(from, i);
   return { text: out.trim(), continued, unterminatedQuote: quote !== null };
 }
 
@@ -132,6 +138,9 @@ function bracedWords(pieces: readonly string[], col0: number, place: (t: string,
   return words.slice(); // a pushed array keeps room for 17: the copy is the size it holds
 }
 
+/** Characters that end a plain run inside a word. */
+const WORD_STOP = new Set([' ', '\t', '{', '}', '"', "'", '\\', '$']);
+
 const ESCAPES: Record<string, string> = { a: '\x07', b: '\b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
 
 /** Reads one escape inside quotes starting after the backslash; returns [text, consumed]. */
@@ -184,13 +193,18 @@ export function tokenizeAt(text: string, col0: number, at: SourcePos): PlacedWor
       if (ch === '"' || ch === "'") {
         quoted = true;
         i++;
+        // Runs between escapes are copied whole (see stripLine).
+        let from = i;
         while (i < text.length && text[i] !== ch) {
           if (text[i] === '\\') {
+            buf += text.slice(from, i);
             const [t, n] = readEscape(text, i + 1);
             buf += t;
             i += 1 + n;
-          } else buf += text[i++];
+            from = i;
+          } else i++;
         }
+        buf += text.slice(from, Math.min(i, text.length));
         i++; // closing quote (lexer already reported an unterminated one)
         continue;
       }
@@ -202,8 +216,10 @@ export function tokenizeAt(text: string, col0: number, at: SourcePos): PlacedWor
         i = close + 1;
         continue;
       }
-      buf += ch;
-      i++;
+      const from = i;
+      while (i < text.length && !WORD_STOP.has(text[i]!)) i++;
+      if (i === from) { buf += ch; i++; continue; } // a lone '\\' at the end, or '$' not starting ${NAME}
+      buf += text.slice(from, i);
     }
     words.push(place(buf, col0 + start, quoted));
   }

@@ -1,8 +1,8 @@
 // The IO edge of config/: files, globs and host facts for the pure checker.
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { checkConfig, type CheckResult } from './check.ts';
-import { globToRegExp, hasGlobMagic, type ConfigReader } from './source.ts';
+import { globToRegExp, hasGlobMagic, type ConfigReader, type ReadResult } from './source.ts';
 import type { CheckEnv } from './validate-env.ts';
 import type { ScriptHost } from './validate-scripts.ts';
 import type { FsProbe } from '../track/script-security.ts';
@@ -44,13 +44,37 @@ function globOne(pattern: string): string[] {
     }
     paths = next;
   }
-  return paths.filter((p) => { try { return statSync(p).isFile(); } catch { return false; } });
+  // Every match, as glob(3) returns them: readConfigFile() says why it skips a directory or a FIFO.
+  return paths.filter((p) => { try { lstatSync(p); return true; } catch { return false; } });
+}
+
+const ANY_EXEC = 0o111;
+
+/**
+ * Reads a config file only if it is a regular file with no execute bit, as
+ * keepalived does. The type is checked on the open descriptor (O_NONBLOCK: a
+ * FIFO without a writer must not block the open; libuv adds O_CLOEXEC), so a file swapped between
+ * the check and the read cannot slip a device or FIFO in.
+ */
+export function readConfigFile(path: string): ReadResult {
+  let fd: number;
+  try { fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK); } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EISDIR' ? { refused: 'directory' } : { refused: 'missing' };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return { refused: 'directory' };
+    if (!st.isFile() || (st.mode & ANY_EXEC) !== 0) return { refused: 'notRegular' };
+    return { text: readFileSync(fd, 'utf8') };
+  } catch {
+    return { refused: 'missing' };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export const fsReader: ConfigReader = {
-  read(path) {
-    try { return readFileSync(path, 'utf8'); } catch { return null; }
-  },
+  read: readConfigFile,
   glob(pattern) {
     return [...new Set(expandBraces(pattern).flatMap(globOne))];
   },
@@ -89,6 +113,8 @@ export function hostEnv(): CheckEnv {
       return found;
     },
     scripts: scriptHost(),
+    // ARPHRD_LOOPBACK is 772 (linux/if_arp.h).
+    interfaceIsLoopback: (name) => { try { return readFileSync(`/sys/class/net/${name}/type`, 'utf8').trim() === '772'; } catch { return false; } },
   };
 }
 

@@ -1,6 +1,10 @@
 // Word lines → a tree of statements. A statement is a keyword and its
 // arguments up to the end of the line, a '{' or a '}'; a '{' opens a block for
 // the statement before it, on the same line or on the next one.
+//
+// The tree is built as lines arrive (TreeBuilder.push) and each top-level
+// statement is handed on as soon as it is complete, so a large file never
+// holds its lines, nor the statements of blocks already read, all at once.
 import type { DiagnosticSink, SourcePos } from './diagnostics.ts';
 import type { PlacedWord } from './lexer.ts';
 import type { Line } from './preprocess.ts';
@@ -23,66 +27,85 @@ export interface Node {
 
 const isBrace = (w: PlacedWord, brace: '{' | '}'): boolean => !w.quoted && w.text === brace;
 
-/** The index of the first line after `li` that has words, or -1. */
-function nextWordLine(lines: readonly Line[], li: number): number {
-  for (let k = li + 1; k < lines.length; k++) if (lines[k]!.words.length > 0) return k;
-  return -1;
+/** Most statements (every VIP line) have no arguments: they share one empty list. */
+const NO_ARGS: readonly Arg[] = Object.freeze([]);
+
+/** Builds the statement tree line by line; brace errors are reported, never thrown. */
+export class TreeBuilder {
+  private readonly stack: Node[] = [];
+  /** The last statement, if it ended its line without a brace: a '{' first on the next line opens its block. */
+  private pending: Node | null = null;
+
+  /** `onRoot` receives each top-level statement once nothing more can be added to it. */
+  constructor(private readonly sink: DiagnosticSink, private readonly onRoot: (node: Node) => void) {}
+
+  push(line: Line): void {
+    const words = line.words;
+    if (words.length === 0) return;
+    let wi = 0;
+    const pending = this.pending;
+    this.pending = null;
+    if (pending !== null) {
+      if (isBrace(words[0]!, '{')) { this.open(pending); wi = 1; }
+      else if (this.stack.length === 0) this.onRoot(pending);
+    }
+    while (wi < words.length) {
+      const w = words[wi]!;
+      if (isBrace(w, '}')) {
+        const closed = this.stack.pop();
+        if (closed === undefined) this.sink.error(w.pos, "Extra '}' found");
+        else {
+          closed.end = w.pos;
+          if (this.stack.length === 0) this.onRoot(closed);
+        }
+        wi++;
+        continue;
+      }
+      if (isBrace(w, '{')) {
+        this.sink.error(w.pos, "Unexpected '{' - ignoring");
+        wi++;
+        continue;
+      }
+      let j = wi + 1;
+      while (j < words.length && !isBrace(words[j]!, '{') && !isBrace(words[j]!, '}')) j++;
+      // Placed words are arguments as they are: no copies.
+      const args: readonly Arg[] = j === wi + 1 ? NO_ARGS : words.slice(wi + 1, j);
+      const node: Node = { keyword: w.text, args, pos: w.pos, children: null, end: null };
+      const parent = this.stack[this.stack.length - 1];
+      if (parent !== undefined) parent.children!.push(node);
+      if (j < words.length && isBrace(words[j]!, '{')) { this.open(node); wi = j + 1; continue; }
+      if (j < words.length) { if (parent === undefined) this.onRoot(node); wi = j; continue; } // a '}' follows
+      this.pending = node; // end of line: the next line may open its block
+      wi = j;
+    }
+  }
+
+  /** After the last line: hands on what is left and reports blocks never closed. */
+  finish(): void {
+    if (this.pending !== null && this.stack.length === 0) this.onRoot(this.pending);
+    this.pending = null;
+    if (this.stack.length > 0) {
+      const outer = this.stack[0]!;
+      for (const open of [...this.stack].reverse()) {
+        this.sink.error(open.pos, `missing '}' for '${open.keyword}' block opened here`, 'config');
+      }
+      this.stack.length = 0;
+      this.onRoot(outer);
+    }
+  }
+
+  private open(node: Node): void {
+    node.children = [];
+    this.stack.push(node);
+  }
 }
 
-/**
- * Builds the statement tree; brace errors are reported, never thrown.
- * Walks the words line by line (no flattened token list: one object fewer per word).
- */
+/** The whole tree at once (tests, and callers that hold every line anyway). */
 export function parse(lines: readonly Line[], sink: DiagnosticSink): Node[] {
   const root: Node[] = [];
-  const stack: Node[] = [];
-  let current = root;
-  let li = 0;
-  let wi = 0;
-  while (li < lines.length) {
-    const line = lines[li]!;
-    const words = line.words;
-    if (wi >= words.length) { li++; wi = 0; continue; }
-    const w = words[wi]!;
-    if (isBrace(w, '}')) {
-      if (stack.length === 0) sink.error(w.pos, "Extra '}' found");
-      else stack.pop()!.end = w.pos;
-      current = stack.length === 0 ? root : stack[stack.length - 1]!.children!;
-      wi++;
-      continue;
-    }
-    if (isBrace(w, '{')) {
-      sink.error(w.pos, "Unexpected '{' - ignoring");
-      wi++;
-      continue;
-    }
-    let j = wi + 1;
-    while (j < words.length && !isBrace(words[j]!, '{') && !isBrace(words[j]!, '}')) j++;
-    // Placed words are arguments as they are: no copies.
-    const args: Arg[] = words.slice(wi + 1, j);
-    const node: Node = { keyword: w.text, args, pos: w.pos, children: null, end: null };
-    current.push(node);
-    // '{' on the same line, or as the first word of the next line.
-    if (j < words.length) {
-      if (isBrace(words[j]!, '{')) { node.children = []; stack.push(node); current = node.children; j++; }
-      wi = j;
-      continue;
-    }
-    const next = nextWordLine(lines, li);
-    if (next >= 0 && isBrace(lines[next]!.words[0]!, '{')) {
-      node.children = [];
-      stack.push(node);
-      current = node.children;
-      li = next;
-      wi = 1;
-      continue;
-    }
-    li++;
-    wi = 0;
-  }
-  for (const open of stack.reverse()) {
-    sink.error(open.pos, `missing '}' for '${open.keyword}' block opened here`, 'config');
-  }
+  const b = new TreeBuilder(sink, (n) => root.push(n));
+  for (const l of lines) b.push(l);
+  b.finish();
   return root;
 }
 

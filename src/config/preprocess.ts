@@ -32,25 +32,19 @@ interface Definition {
 }
 
 class Preprocessor {
-  readonly out: Line[] = [];
   private readonly defs = new Map<string, Definition>();
 
   constructor(
     private readonly reader: ConfigReader,
     private readonly sink: DiagnosticSink,
     private readonly options: PreprocessOptions,
+    private readonly emit: (line: Line) => void,
   ) {}
 
   file(path: string, depth: number, from: SourcePos | null, strict: boolean): void {
-    const text = this.reader.read(path);
-    if (text === null) {
-      const msg = `Config files missing '${path}'.`;
-      if (from === null) this.sink.error(null, `Unable to read configuration file ${path}`, 'fatal');
-      else if (strict) this.sink.error(from, msg, 'fatal');
-      else this.sink.warning(from, msg, 'none'); // keepalived's plain include only logs this
-      return;
-    }
-    const lines = splitLines(text, path, this.sink);
+    const read = this.reader.read(path);
+    if ('refused' in read) { this.refused(path, read.refused, from, strict); return; }
+    const lines = splitLines(read.text, path, this.sink);
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
       // The anchored regexes run only on lines that can match ('i'nclude, '$'NAME=): most lines are neither.
@@ -70,6 +64,21 @@ class Preprocessor {
       }
       this.line(line.text, line.pos, 0);
     }
+  }
+
+  /**
+   * keepalived only logs a file it does not read (plain include, and even the
+   * main file: its -t then exits 0). A main file we cannot read is fatal on
+   * purpose (docs/config-compat.md): a typo in -f must not pass a check.
+   */
+  private refused(path: string, why: 'missing' | 'directory' | 'notRegular', from: SourcePos | null, strict: boolean): void {
+    const what = why === 'missing' ? `Config files missing '${path}'.`
+      : why === 'directory' ? `Configuration file '${path.endsWith('/') ? path : path + '/'}' is a directory`
+      : `Configuration file '${path}' is not a regular non-executable file`;
+    if (from === null) this.sink.error(null, why === 'missing' ? `Unable to read configuration file ${path}` : `${what} - cannot use it`, 'fatal');
+    else if (strict) this.sink.error(from, why === 'missing' ? what : `${what} - skipping`, 'fatal');
+    else if (why === 'missing') this.sink.warning(from, what, 'none');
+    else this.sink.warning(from, `${what} - skipping`, 'none');
   }
 
   private include(pattern: string, strict: boolean, pos: SourcePos, dir: string, depth: number): void {
@@ -111,7 +120,7 @@ class Preprocessor {
     }
     const lead = leadingBlanks(text);
     const words = tokenizeAt(body, pos.col + lead + (text.length - lead - body.length), pos);
-    if (words.length > 0) this.out.push({ words, pos });
+    if (words.length > 0) this.emit({ words, pos });
   }
 
   /** One pass of substitution; keepalived leaves unknown names as they are. */
@@ -147,11 +156,16 @@ class Preprocessor {
   }
 }
 
-/** Reads `mainPath` and everything it includes into a flat list of word lines. */
+/** Reads `mainPath` and everything it includes, handing each word line to `emit` in reading order. */
+export function preprocessTo(mainPath: string, reader: ConfigReader, sink: DiagnosticSink, options: PreprocessOptions, emit: (line: Line) => void): void {
+  new Preprocessor(reader, sink, options, emit).file(mainPath, 0, null, false);
+}
+
+/** The same, as a list of every word line (tests). */
 export function preprocess(mainPath: string, reader: ConfigReader, sink: DiagnosticSink, options: PreprocessOptions): Line[] {
-  const p = new Preprocessor(reader, sink, options);
-  p.file(mainPath, 0, null, false);
-  return p.out;
+  const out: Line[] = [];
+  preprocessTo(mainPath, reader, sink, options, (l) => out.push(l));
+  return out;
 }
 
 export type { LogicalLine };

@@ -1,10 +1,18 @@
 // What the pure parser needs from the outside world: file text and glob
 // expansion. load.ts implements it over node:fs; tests pass an in-memory map.
 
+/**
+ * A file's text, or why it was not read. keepalived reads only regular files
+ * with no execute bit; a directory, device, FIFO or executable is refused
+ * before any byte is read (`include /dev/zero` must not hang the check).
+ */
+export type ReadResult =
+  | { readonly text: string }
+  | { readonly refused: 'missing' | 'directory' | 'notRegular' };
+
 export interface ConfigReader {
-  /** File text, or null if it cannot be read. */
-  read(path: string): string | null;
-  /** Sorted paths matching an absolute glob pattern ([] if none). */
+  read(path: string): ReadResult;
+  /** Sorted paths matching an absolute glob pattern ([] if none), whatever their type: read() judges them. */
   glob(pattern: string): string[];
 }
 
@@ -32,7 +40,10 @@ export function resolvePath(base: string, path: string): string {
 /** An in-memory reader, for tests and for callers that already hold the text. */
 export function memoryReader(files: Readonly<Record<string, string>>): ConfigReader {
   return {
-    read: (path) => files[path] ?? null,
+    read: (path) => {
+      const text = files[path];
+      return text === undefined ? { refused: 'missing' } : { text };
+    },
     glob: (pattern) => {
       const re = globToRegExp(pattern);
       return Object.keys(files).filter((p) => re.test(p)).sort();

@@ -32,12 +32,11 @@ export function checkInstanceSet(instances: VrrpInstance[], d: Draft, sink: Diag
   for (const i of instances) {
     if (i.interface === null) continue;
     const key = `${i.interface}/${i.family}/${i.vrid}`;
-    const others = seen.get(key) ?? [];
-    for (const o of others) {
-      if (!canShareVrid(o, i)) {
-        sink.error(at(i), `${o.name} and ${i.name} both use VRID ${i.vrid} with IPv${i.family} on interface ${i.interface}`);
-      }
-    }
-    seen.set(key, [...others, i]);
+    let others = seen.get(key);
+    if (others === undefined) seen.set(key, (others = []));
+    // One report per instance, against the first it clashes with: n instances on one VRID give n-1 lines, not n²/2.
+    const clash = others.find((o) => !canShareVrid(o, i));
+    if (clash) sink.error(at(i), `${clash.name} and ${i.name} both use VRID ${i.vrid} with IPv${i.family} on interface ${i.interface}`);
+    others.push(i);
   }
 }

@@ -88,19 +88,29 @@ export function parsePrefixed(text: string): { address: string; family: Family; 
   return { address: formatIp(p.bytes), family: p.family, prefixLength: len };
 }
 
-/** keepalived splits a command on blanks; single quotes keep blanks in one argument. */
+/**
+ * keepalived splits a command on blanks; single quotes keep blanks in one argument.
+ * Runs are copied with slice(): a megabyte command is one pass, not a rope of characters.
+ */
 export function splitCommand(command: string): string[] {
   const out: string[] = [];
   let cur = '';
+  let from = 0; // start of the run not yet added to cur
   let inWord = false;
   let quote = false;
-  for (const c of command) {
-    if (c === "'") { quote = !quote; inWord = true; continue; }
-    if (!quote && (c === ' ' || c === '\t')) { if (inWord) out.push(cur); cur = ''; inWord = false; continue; }
-    cur += c;
+  for (let i = 0; i < command.length; i++) {
+    const c = command.charCodeAt(i);
+    if (c === 0x27) { cur += command.slice(from, i); from = i + 1; quote = !quote; inWord = true; continue; } // '
+    if (!quote && (c === 0x20 || c === 0x09)) {
+      if (inWord) out.push(cur + command.slice(from, i));
+      cur = '';
+      from = i + 1;
+      inWord = false;
+      continue;
+    }
     inWord = true;
   }
-  if (inWord) out.push(cur);
+  if (inWord) out.push(cur + command.slice(from));
   return out;
 }
 

@@ -1,6 +1,6 @@
 // Every fixture in test/fixtures/config gives the exit status and the
 // diagnostics (file:line) its header promises. The host is faked: interfaces
-// eth0 and eth1, user root, and real files for script lookups.
+// eth0 and eth1 (and the loopback lo), user root, and real files for script lookups.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -11,7 +11,8 @@ import type { CheckEnv } from '../../src/config/validate-env.ts';
 import { allFixtures } from '../fixtures/config/expectations.ts';
 
 const env: CheckEnv = {
-  interfaceExists: (name) => name === 'eth0' || name === 'eth1',
+  interfaceExists: (name) => name === 'eth0' || name === 'eth1' || name === 'lo',
+  interfaceIsLoopback: (name) => name === 'lo',
   scripts: {
     user: (n) => (n === 'root' ? { uid: 0, gid: 0 } : null),
     group: (n) => (n === 'root' ? 0 : null),

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkConfig } from '../../src/config/check.ts';
+import { hostEnv } from '../../src/config/load.ts';
 import { memoryReader } from '../../src/config/source.ts';
 import type { CheckEnv } from '../../src/config/validate-env.ts';
 import type { FsProbe } from '../../src/track/script-security.ts';
@@ -219,4 +220,39 @@ test('authentication PASS keeps the first 8 characters', () => {
 test('every problem is reported at once', () => {
   const r = check(instance(' priority 0\n foo 1\n track_script {\n  nope\n }').replace('10.0.0.1/24', '10.0.0.999/24'));
   assert.ok(r.diagnostics.length >= 4, JSON.stringify(r.diagnostics.map((d) => d.message)));
+});
+
+test('interface lo: refused as keepalived refuses a loopback interface for VRRP, fatal for the daemon', () => {
+  // The host's real facts: every network namespace has lo, of type ARPHRD_LOOPBACK.
+  const text = 'vrrp_instance V {\n  interface lo\n  virtual_router_id 1\n  virtual_ipaddress {\n    10.0.0.1/24\n  }\n}\n';
+  const r = checkConfig('/k.conf', memoryReader({ '/k.conf': text }), { configId: 'main', env: hostEnv() });
+  const loop = r.diagnostics.find((d) => d.message === '(V) cannot use a loopback interface (lo) for vrrp - ignoring');
+  assert.ok(loop, r.diagnostics.map((d) => d.message).join('\n'));
+  assert.equal(loop.pos?.line, 2);
+  // keepalived -t exits 5; its VRRP process then exits with a permanent CONFIG error: the daemon must not start.
+  assert.equal(r.exitStatus, 5);
+  assert.ok(r.diagnostics.some((d) => d.impact === 'fatal' && d.message === '(V) Unknown interface!'));
+  // A VIP or a tracked interface on lo stays allowed, as in keepalived (measured: -t exits 0).
+  const withLo: CheckEnv = { ...env, interfaceExists: (n) => n === 'eth0' || n === 'lo', interfaceIsLoopback: (n) => n === 'lo' };
+  const fine = check(instance(' track_interface {\n  lo\n }').replace('/24\n', '/24 dev lo\n'), withLo);
+  assert.deepEqual(fine.diagnostics.map((d) => d.message), []);
+  assert.equal(fine.exitStatus, 0);
+});
+
+test('n instances on one VRID give n-1 duplicate reports, not n²/2 (a large config must not cost quadratic memory)', () => {
+  const n = 300;
+  const text = Array.from({ length: n }, (_, k) => instance('', `V${k}`, 7)).join('');
+  const r = check(text);
+  assert.equal(r.diagnostics.filter((d) => d.message.includes('both use VRID 7')).length, n - 1);
+});
+
+test('a file with a complaint on every line keeps the first 10,000 diagnostics and counts the rest, with their worst impact', () => {
+  const text = Array.from({ length: 12_000 }, (_, k) => `frob${k}`).join('\n') + '\n' + instance('').replace('interface eth0', 'interface eth9');
+  const r = check(text);
+  assert.equal(r.diagnostics.length, 10_001);
+  const last = r.diagnostics[10_000]!;
+  // 2,000 unknown keywords, then the missing interface (config) and "Non-existent interface" (fatal).
+  assert.equal(last.message, '2002 more diagnostics not shown (only the first 10000 are kept)');
+  assert.equal(last.impact, 'config');
+  assert.equal(r.exitStatus, 5);
 });
