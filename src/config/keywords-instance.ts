@@ -106,6 +106,20 @@ function srcIp(field: 'unicastSrcIp' | 'mcastSrcIp' | 'mcastDstIp') {
   };
 }
 
+/**
+ * The longest prefix of `s` that fits in `max` UTF-8 bytes. keepalived keeps
+ * the first 8 bytes; a character cut in two by that limit is left out here
+ * (the model holds text), so only such a password differs on the wire.
+ */
+function utf8Prefix(s: string, max: number): string {
+  let end = 0;
+  for (const ch of s) {
+    if (utf8Length(s.slice(0, end + ch.length)) > max) break;
+    end += ch.length;
+  }
+  return s.slice(0, end);
+}
+
 /** Bytes of `s` in UTF-8 as TextEncoder counts them (a lone surrogate becomes U+FFFD, 3 bytes). */
 function utf8Length(s: string): number {
   let n = 0;
@@ -135,7 +149,7 @@ const AUTH_SECTION: Section<InstanceDraft> = {
       if (!a) return;
       // keepalived uses only the first 8 bytes and reports it (a config error: -t exits 5).
       if (utf8Length(a.text) > 8) sink.warning(a.pos, 'Truncating auth_pass to 8 characters');
-      d.authPass = a.text.slice(0, 8);
+      d.authPass = utf8Prefix(a.text, 8);
     },
   },
   unsupported: [],

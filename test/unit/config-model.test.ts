@@ -217,6 +217,18 @@ test('authentication PASS keeps the first 8 characters', () => {
   assert.deepEqual(r.config.instances[0]!.auth, { type: 'pass', password: '12345678' });
 });
 
+test('authentication PASS with non-ASCII characters keeps at most 8 bytes (keepalived counts bytes), and the advert encodes', async () => {
+  const { encodeAdvert } = await import('../../src/vrrp/packet.ts');
+  for (const [pass, kept] of [['ééééé', 'éééé'], ['aéééé', 'aééé'], ['€€€', '€€'], ['abcdefgh', 'abcdefgh']] as const) {
+    const r = check(instance(` authentication {\n  auth_type PASS\n  auth_pass ${pass}\n }`));
+    const auth = r.config.instances[0]!.auth;
+    assert.deepEqual(auth, { type: 'pass', password: kept }, pass);
+    // Before: 'ééééé' kept 5 characters (10 bytes) and every advert asserted in encodeAdvert.
+    const bytes = encodeAdvert({ version: 2, family: 4, vrid: 1, priority: 100, advertIntervalCs: 100 as never, authType: 1, authData: kept, addresses: ['10.0.0.1'] } as never, { src: '10.0.0.2', dst: '224.0.0.18' });
+    assert.equal(bytes.length, 8 + 4 + 8);
+  }
+});
+
 test('every problem is reported at once', () => {
   const r = check(instance(' priority 0\n foo 1\n track_script {\n  nope\n }').replace('10.0.0.1/24', '10.0.0.999/24'));
   assert.ok(r.diagnostics.length >= 4, JSON.stringify(r.diagnostics.map((d) => d.message)));
