@@ -21,11 +21,13 @@ function ipv4(ttl: number, payload = VRRP, ihl = 5): Buffer {
   return Buffer.concat([h, payload]);
 }
 
-function open(family: 4 | 6, extra: Partial<VrrpSocketOptions> = {}) {
+interface FakeFaults { sendThrows?: Error; ctorThrows?: Error; bindThrows?: Error }
+
+function open(family: 4 | 6, extra: Partial<VrrpSocketOptions> = {}, faults: FakeFaults = {}) {
   let deliver: RawPacketCallback | undefined;
   const calls: string[] = [];
   const raw: NativeRawSocket = {
-    bindToDevice: (n) => { calls.push(`bindToDevice ${n}`); },
+    bindToDevice: (n) => { if (faults.bindThrows) throw faults.bindThrows; calls.push(`bindToDevice ${n}`); },
     bind: () => {},
     joinGroup: (g, i) => { calls.push(`join ${g} ${i}`); },
     leaveGroup: (g, i) => { calls.push(`leave ${g} ${i}`); },
@@ -35,12 +37,12 @@ function open(family: 4 | 6, extra: Partial<VrrpSocketOptions> = {}) {
     setMulticastLoop: (on) => { calls.push(`loop ${on}`); },
     setChecksumOffset: (o) => { calls.push(`csum ${o}`); },
     start: () => {},
-    send: (dst, payload, src, ifindex, ttl) => { calls.push(`send ${dst} ${src} ${ifindex} ${ttl}`); return payload.length; },
+    send: (dst, payload, src, ifindex, ttl) => { if (faults.sendThrows) throw faults.sendThrows; calls.push(`send ${dst} ${src} ${ifindex} ${ttl}`); return payload.length; },
     close: () => { calls.push('close'); },
   };
   const native = {
     abiVersion: 1,
-    RawSocket: class { constructor(_f: 4 | 6, cb: RawPacketCallback) { deliver = cb; return raw; } },
+    RawSocket: class { constructor(_f: 4 | 6, cb: RawPacketCallback) { if (faults.ctorThrows) throw faults.ctorThrows; deliver = cb; return raw; } },
     PacketSocket: class {},
     sendUnixDatagram: () => 0,
   } as unknown as NativeAddon;
@@ -157,4 +159,58 @@ test('the socket is set up for VRRP: bound to its interface, group joined, TTL 2
   const s6 = open(6, { group: null });
   assert.deepEqual(s6.calls, ['bindToDevice eth0', `mcastIf ${IFINDEX}`, 'mcastTtl 255', 'loop false', 'csum -1']);
   assert.throws(() => s6.socket.send(VRRP, { src: 'fd00::2' }), /no destination and no group/);
+});
+
+const nativeError = (code: string, syscall: string) => Object.assign(new Error(`${syscall} failed`), { code, errno: -1, syscall });
+
+test('IPv6 joins ff02::12 by default; joining is idempotent, and close leaves every group joined', () => {
+  const s = open(6);
+  assert.equal(s.socket.group, 'ff02::12');
+  assert.deepEqual(s.calls.filter((c) => c.startsWith('join')), [`join ff02::12 ${IFINDEX}`]);
+  s.socket.joinGroup('ff02::12');
+  s.socket.joinGroup('ff02::1:12');
+  assert.equal(s.socket.hasGroup('ff02::1:12'), true);
+  assert.equal(s.socket.hasGroup('ff02::2'), false);
+  s.socket.close();
+  assert.deepEqual(s.calls.filter((c) => /^(join|leave)/.test(c)), [
+    `join ff02::12 ${IFINDEX}`, `join ff02::1:12 ${IFINDEX}`, `leave ff02::12 ${IFINDEX}`, `leave ff02::1:12 ${IFINDEX}`,
+  ]);
+});
+
+test('send: counted; a failed send is counted and reported as sendError, returns false, never throws', () => {
+  const ok = open(4);
+  ok.socket.send(VRRP, { src: '10.0.0.2' });
+  ok.socket.send(VRRP, { src: '10.0.0.2' });
+  assert.deepEqual([ok.socket.stats.sent, ok.socket.stats.sendErrors], [2, 0]);
+  const bad = open(4, {}, { sendThrows: nativeError('ENETUNREACH', 'sendmsg') });
+  const errors: string[] = [];
+  bad.socket.on('sendError', (e) => errors.push(`${e.errnoCode} ${e.syscall} ${e.message}`));
+  assert.equal(bad.socket.send(VRRP, { src: '10.0.0.2', dst: '10.0.0.9' }), false);
+  assert.deepEqual([bad.socket.stats.sent, bad.socket.stats.sendErrors], [0, 1]);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!, /^ENETUNREACH sendmsg .*send to 10\.0\.0\.9 on eth0/);
+  const bug = open(4, {}, { sendThrows: new TypeError('not a native error') });
+  assert.throws(() => bug.socket.send(VRRP, { src: '10.0.0.2' }), TypeError, 'a programming error is not swallowed');
+});
+
+test('open failures become SocketErrors that name the socket', () => {
+  assert.throws(() => open(4, {}, { ctorThrows: nativeError('EPERM', 'socket') }), (e: Error & { errnoCode?: string }) => {
+    assert.equal(e.errnoCode, 'EPERM');
+    assert.match(e.message, /VRRP socket on eth0 \(IPv4\)/);
+    return true;
+  });
+  assert.throws(() => open(6, {}, { bindThrows: nativeError('ENODEV', 'setsockopt') }), (e: Error & { errnoCode?: string }) => {
+    assert.equal(e.errnoCode, 'ENODEV');
+    assert.match(e.message, /VRRP socket on eth0 \(IPv6\)/);
+    return true;
+  });
+});
+
+test('IPv4 header edges: a header with no payload is read (empty payload); a total length under the header is not', () => {
+  const bare = ipv4(255, new Uint8Array(0));
+  const r = readIpv4Header(bare);
+  assert.ok(r.ok);
+  assert.equal(r.payload.length, 0);
+  const under = ipv4(255); under.writeUInt16BE(19, 2);
+  assert.deepEqual(readIpv4Header(under), { ok: false, reason: 'badIpHeader', detail: 'version/IHL byte 0x45, total length 19' });
 });
