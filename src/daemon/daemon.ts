@@ -331,9 +331,9 @@ export class Daemon {
     }
     const vrid = received.advert.vrid;
     if (!p.multicast) {
-      const ttl = this.#routes.checkTtl(ifname, p.family, vrid, p.src, p.ttl);
+      const ttl = this.#routes.checkTtl(ifname, p.family, vrid, p.src, p.dst, p.ttl);
       if (!ttl.ok) {
-        this.#drops.record(ifname, 'unicastTtlOutOfRange', p.src, ttl.detail);
+        this.#drops.record(ifname, ttl.reason, p.src, ttl.detail);
         return;
       }
     }

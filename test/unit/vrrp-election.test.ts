@@ -22,9 +22,6 @@ test('Master_Down_Interval = down_timer_adverts x Master_Adver_Interval + Skew_T
   assert.equal(masterDownIntervalMs(3, 100, millis(500), 5), 2804.6875);
 });
 
-test('state MASTER start-up wait: one interval plus the skew of priority 255', () => {
-});
-
 test('remote wins on higher priority, or equal priority and higher address', () => {
   assert.equal(remoteWins(101, '10.0.0.1', 100, '10.0.0.2'), true);
   assert.equal(remoteWins(99, '10.0.0.9', 100, '10.0.0.2'), false);

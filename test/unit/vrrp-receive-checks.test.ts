@@ -126,3 +126,38 @@ test('intervalZero (v3): Max Adver Int 0 is dropped, in BACKUP and in MASTER, an
   assert.equal(i.effectivePriority, 255);
   assert.equal(i.masterAdverIntervalMs, 1000);
 });
+
+// Found by mutation testing (docs/mutation-testing.md): each of these pins a
+// decision no other test made.
+const accepted = (c: InstanceConfig, advert: Advert, src = '10.0.0.2'): boolean => {
+  const i = new Instance(c);
+  i.handle({ type: 'start' }, millis(0));
+  const dropped = ofType(i.handle({ type: 'advert', advert, src }, millis(1)), 'drop').length > 0;
+  return !dropped && i.stats.advertisementsReceived === 1;
+};
+
+test('v2 without authentication ignores the auth data field (RFC 3768 5.3.11)', () => {
+  const c = makeConfig({ ...base, version: 2 });
+  assert.equal(accepted(c, advertOf(c, 200, { authData: 'junk' })), true);
+});
+
+test('PASS: any number of trailing NULs is padding; a leading NUL is part of the password', () => {
+  const c = makeConfig({ ...base, auth: { type: 'pass', password: 'pass' } });
+  assert.equal(accepted(c, advertOf(c, 200, { authData: 'pass\0\0\0\0' })), true);
+  assert.equal(accepted(c, advertOf(c, 200, { authData: '\0pass' })), false);
+  assert.equal(accepted(c, advertOf(c, 200, { authData: 'pa\0ss' })), false);
+});
+
+test('check_unicast_src without unicast peers checks nothing (keepalived: it applies to unicast only)', () => {
+  const c = makeConfig({ ...base, checkUnicastSrc: true });
+  assert.equal(accepted(c, advertOf(c, 200), '10.0.0.9'), true);
+});
+
+test('peers and VIPs are compared in canonical form: a config may spell an IPv6 address any valid way', () => {
+  const c = makeConfig({
+    name: 'VI_6', family: 6, version: 3, primaryAddress: 'fe80::1', advertAddresses: ['fd00:0:0::100'],
+    unicastPeers: ['FD00:0::2'], checkUnicastSrc: true,
+  });
+  assert.equal(accepted(c, advertOf(c, 200, { addresses: ['fd00::100'] }), 'fd00::2'), true);
+  assert.equal(accepted(c, advertOf(c, 200, { addresses: ['fd00::100'] }), 'fd00::3'), false);
+});
