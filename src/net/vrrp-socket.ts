@@ -23,9 +23,18 @@ export interface VrrpSocketOptions {
   /** keepalived's min_ttl / max_ttl for unicast adverts; default 0..255 (no check, they may be routed). */
   readonly unicastTtlMin?: number;
   readonly unicastTtlMax?: number;
+  /**
+   * Wraps every read of a batch of datagrams (a poll wake-up, a drain): the
+   * daemon holds the core's timers over it (Router.readBatch), so that no
+   * datagram read fires a timer that expired before the rest were read.
+   */
+  readonly batch?: (read: () => void) => void;
   /** For tests: another addon instance. */
   readonly native?: NativeAddon;
 }
+
+/** Datagrams read per poll wake-up (level-triggered: the rest wake it again), bounding the work per turn. */
+const MAX_PER_WAKE = 64;
 
 export interface VrrpPacket {
   readonly family: Family;
@@ -78,6 +87,7 @@ export class VrrpSocket extends TypedEmitter<VrrpSocketEvents> {
   readonly #unicastTtlMin: number;
   readonly #unicastTtlMax: number;
   readonly #raw: NativeRawSocket;
+  readonly #batch: (read: () => void) => void;
   #closed = false;
   /** Every group joined: `group` first, then those of other instances on this interface (mcast_dst_ip). */
   readonly #groups = new Set<string>();
@@ -91,6 +101,7 @@ export class VrrpSocket extends TypedEmitter<VrrpSocketEvents> {
     this.group = opts.group === undefined ? (opts.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6) : opts.group;
     this.#unicastTtlMin = opts.unicastTtlMin ?? 0;
     this.#unicastTtlMax = opts.unicastTtlMax ?? 255;
+    this.#batch = opts.batch ?? ((read) => read());
     const native = opts.native ?? loadNative();
     const where = `VRRP socket on ${opts.ifname} (IPv${opts.family})`;
     try {
@@ -100,7 +111,7 @@ export class VrrpSocket extends TypedEmitter<VrrpSocketEvents> {
     }
     try {
       this.#configure();
-      this.#raw.start();
+      this.#raw.start(() => this.#read(MAX_PER_WAKE));
     } catch (e) {
       this.#raw.close();
       throw toSocketError(e, where);
@@ -158,8 +169,15 @@ export class VrrpSocket extends TypedEmitter<VrrpSocketEvents> {
    * first (keepalived reads a readable socket before it acts on a timeout).
    */
   drain(): void {
+    this.#read();
+  }
+
+  /** One batch: read what is queued (up to max), then emit each in order, inside `batch`. */
+  #read(max?: number): void {
     if (this.#closed) return;
-    for (const d of this.#raw.drain()) this.#onDatagram(null, ...d);
+    this.#batch(() => {
+      for (const d of this.#raw.drain(max)) this.#onDatagram(null, ...d);
+    });
   }
 
   /** Leaves the groups and closes; idempotent. */

@@ -87,6 +87,12 @@ describe('read first: adverts that queued during a stall count from when they ar
     return s.startAll().at(10_000, 'stall r2', (w) => w.stall(1, 6000));
   };
 
+  it('control: the unbroken core reads the queue first and stays BACKUP; the stall end counts as judged by the read-first rule', () => {
+    const s = stalled(false).runUntil(20_000);
+    assert.deepEqual(s.masters(5), ['r1']);
+    assert.equal(s.checker.early.readFirstJudged, 1, 'r2\'s deadline from before the stall had expired, with r1\'s adverts queued');
+  });
+
   it('a core that acts on its expired timers before the advert it is handed takes over on a stale deadline', () => {
     const msg = failure(stalled(true), 20_000);
     assert.match(msg, /^r2 after 'rx': VI_5: BACKUP→MASTER \(masterDown\) at local \d+, sooner than Master_Down_Interval at interval 1000 after the master's advert \(priority 150\) that reached the socket at \d+ = [\d.]+ \(\d+ advert\(s\) that reached the socket before then were not read first\)/);
