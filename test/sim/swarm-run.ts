@@ -89,7 +89,8 @@ export function assertCoverage(t: SwarmTotals): void {
     assert.ok(t.rivalChecks >= t.seeds / 20, `takeovers checked against another backup's deadline: ${t.rivalChecks}`);
     // Stall ends where reading first decided (the deadline read before the stall had expired, adverts for it queued):
     // a core that fires its timers first fails each (checkers-derived.test.ts).
-    assert.ok(t.readFirstJudged >= t.seeds / 50, `stall ends judged by the read-first rule: ${t.readFirstJudged}`);
+    // Measured 456 (seeds 1..1000) and 520 (1001..2000).
+    assert.ok(t.readFirstJudged >= t.seeds / 5, `stall ends judged by the read-first rule: ${t.readFirstJudged}`);
     for (const k of ['partition', 'heal', 'paths', 'crash', 'start', 'stop', 'stall', 'tracker', 'link', 'clog', 'unclog', 'block']) {
       assert.ok((t.faults.get(k) ?? 0) >= t.seeds / 20, `fault ${k}: ${t.faults.get(k) ?? 0}`);
     }
