@@ -1,6 +1,9 @@
 // The VRRP raw socket (IPPROTO 112), IPv4 or IPv6, non-blocking on libuv's
-// poll. Each received packet reaches JS with what recvmsg's ancillary data
-// says about it: arrival ifindex, destination and (IPv6) hop limit. IPv4
+// poll. A poll wake-up only tells JS the socket is readable; JS then reads a
+// batch with drain(), so it can hold the core's timers over the whole batch
+// (read first, then decide). Each received packet reaches JS with what
+// recvmsg's ancillary data says about it: arrival ifindex, destination and
+// (IPv6) hop limit. IPv4
 // packets keep their IP header, from which TypeScript reads the TTL.
 // Sends take the source address, ifindex and TTL per packet (IP_PKTINFO /
 // IPV6_PKTINFO, IP_TTL / IPV6_HOPLIMIT cmsgs), so one socket per interface
@@ -13,6 +16,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -29,7 +33,6 @@ namespace vk {
 
 static constexpr int kVrrpProto = 112;
 static constexpr int kAhProto = 51;  // VRRPv2 with IPsec AH (IPv4 only)
-static constexpr int kMaxPacketsPerWake = 64;  // bound the work done per poll wake-up
 static constexpr size_t kRecvBufferBytes = 9216;  // > any VRRP packet with 255 IPv6 addresses
 static constexpr int kMaxPacketsPerDrain = 1024;  // bound a drain (a socket buffer holds a few hundred adverts)
 
@@ -215,21 +218,20 @@ class RawSocket : public Napi::ObjectWrap<RawSocket> {
 
   // send(dst, payload, src = '', ifindex = 0, ttl = -1) -> bytes sent
   Napi::Value Send(const Napi::CallbackInfo& info);
+  // start(onReadable()): polls; each wake-up calls onReadable, which reads with drain().
   Napi::Value Start(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info) {
     CloseFd();
     return info.Env().Undefined();
   }
 
-  // drain() -> Array<[payload, src, scopeId, dst, ifindex, hopLimit]>: every datagram queued
-  // now, read synchronously (the driver reads before it acts on a timeout); errors go to onPacket.
+  // drain(max = 1024) -> Array<[payload, src, scopeId, dst, ifindex, hopLimit]>: the datagrams
+  // queued now (at most max), read synchronously; errors go to onPacket.
   Napi::Value Drain(const Napi::CallbackInfo& info);
   static void OnPoll(uv_poll_t* handle, int status, int events);
-  void ReceiveBatch();
   // Reads one datagram; returns its onPacket arguments (after the null error), or an empty
   // vector when there is nothing more to read now. Errors are delivered to onPacket.
   std::vector<napi_value> ReadOne(Napi::Env env, bool* more);
-  bool ReceiveOne(Napi::Env env);
   void Deliver(Napi::Env env, std::initializer_list<napi_value> args);
 
   void CloseFd() {
@@ -247,6 +249,7 @@ class RawSocket : public Napi::ObjectWrap<RawSocket> {
   int fd_ = -1;
   uv_poll_t* poll_ = nullptr;
   Napi::FunctionReference onPacket_;
+  Napi::FunctionReference onReadable_;
   std::unique_ptr<Napi::AsyncContext> asyncContext_;
 };
 
@@ -305,6 +308,8 @@ Napi::Value RawSocket::Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (fd_ < 0) return ThrowErrno(env, "uv_poll_start", EBADF);
   if (poll_ != nullptr) return env.Undefined();
+  if (info.Length() < 1 || !info[0].IsFunction()) return ThrowType(env, "start(onReadable: Function)");
+  onReadable_ = Napi::Persistent(info[0].As<Napi::Function>());
   uv_loop_t* loop = nullptr;
   if (napi_get_uv_event_loop(env, &loop) != napi_ok) return ThrowErrno(env, "uv_poll_init", EINVAL);
   poll_ = new uv_poll_t;
@@ -336,15 +341,9 @@ void RawSocket::OnPoll(uv_poll_t* handle, int status, int /*events*/) {
     self->Deliver(env, {ErrnoError(env, "uv_poll", -status).Value()});
     return;
   }
-  self->ReceiveBatch();
-}
-
-void RawSocket::ReceiveBatch() {
-  Napi::Env env = Env();
-  for (int i = 0; i < kMaxPacketsPerWake && fd_ >= 0; i++) {
-    Napi::HandleScope scope(env);
-    if (!ReceiveOne(env)) break;
-  }
+  // JS reads the batch (drain) with the core's timers held, then lets them fire.
+  self->onReadable_.MakeCallback(self->Value(), {}, *self->asyncContext_);
+  if (env.IsExceptionPending()) napi_fatal_exception(env, env.GetAndClearPendingException().Value());
 }
 
 void RawSocket::Deliver(Napi::Env env, std::initializer_list<napi_value> args) {
@@ -356,23 +355,13 @@ void RawSocket::Deliver(Napi::Env env, std::initializer_list<napi_value> args) {
   }
 }
 
-// Returns false when there is nothing more to read now.
-bool RawSocket::ReceiveOne(Napi::Env env) {
-  bool more = false;
-  std::vector<napi_value> args = ReadOne(env, &more);
-  if (!args.empty()) {
-    args.insert(args.begin(), env.Null());
-    onPacket_.MakeCallback(Value(), args, *asyncContext_);
-    if (env.IsExceptionPending()) napi_fatal_exception(env, env.GetAndClearPendingException().Value());
-  }
-  return more;
-}
-
 Napi::Value RawSocket::Drain(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Array out = Napi::Array::New(env);
   uint32_t n = 0;
-  for (int i = 0; i < kMaxPacketsPerDrain && fd_ >= 0; i++) {
+  int max = kMaxPacketsPerDrain;
+  if (info.Length() > 0 && info[0].IsNumber()) max = std::min(max, std::max(1, info[0].As<Napi::Number>().Int32Value()));
+  for (int i = 0; i < max && fd_ >= 0; i++) {
     bool more = false;
     std::vector<napi_value> args = ReadOne(env, &more);
     if (!args.empty()) {

@@ -93,6 +93,8 @@ export class Daemon {
       packet: (ifname, p) => this.#onPacket(ifname, p),
       drop: (ifname, d) => this.#drops.record(ifname, d.reason, d.src, d.detail),
       error: (ifname, what, err) => this.#log.warn(`VRRP socket ${what} error on ${ifname}: ${err.message}`),
+      // A poll wake-up's datagrams are one batch: an expired timer waits for the driver, which reads every socket first.
+      batch: (read) => (this.#router === undefined ? read() : this.#router.readBatch(read)),
     });
 
     await this.#createVmacs();
@@ -120,6 +122,7 @@ export class Daemon {
       nextDeadline: () => this.#router.nextDeadline(),
       nextPreciseDeadline: () => this.#router.nextTakeoverDeadline(),
       read: () => this.#sockets.drainAll(),
+      holdTimers: (read) => this.#router.readBatch(read),
       fire: (now) => this.#run(this.#router.timeout(now)),
       late: (lateMs) => this.#onLate(lateMs),
     });

@@ -6,7 +6,10 @@
 // takes in what the sockets hold. Node runs timers before it polls sockets,
 // so after a stall (GC pause, SIGSTOP) the master's queued adverts would
 // otherwise arrive only after our takeover; keepalived reads a readable
-// socket before it acts on a timeout.
+// socket before it acts on a timeout. The whole read is one batch with the
+// core's timers held (`holdTimers`): the first advert queued may be a lower
+// one that resets nothing, and must not fire the expired timer before the
+// master's adverts behind it are read.
 import type { Millis } from '../base/units.ts';
 import type { Clock } from './clock.ts';
 
@@ -20,6 +23,8 @@ export interface DriverHooks {
   nextPreciseDeadline(): Millis | null;
   /** Reads every input queued now (the VRRP sockets), synchronously; runs before `fire`. */
   read?(): void;
+  /** Runs `read` with the core's timers held (Router.readBatch): no datagram read fires an expired timer. */
+  holdTimers?(read: () => void): void;
   /** Fires every expired timer slot; called with the current time (read after `read`). */
   fire(now: Millis): void;
   /** A timer fired `lateMs` after its deadline. */
@@ -80,7 +85,11 @@ export class Driver {
     if (now >= deadline) {
       const lateMs = now - deadline;
       this.#hooks.late(lateMs, deadline);
-      this.#hooks.read?.();
+      const read = this.#hooks.read;
+      if (read !== undefined) {
+        if (this.#hooks.holdTimers !== undefined) this.#hooks.holdTimers(read);
+        else read();
+      }
       this.#hooks.fire(this.#clock.now());
     }
     this.rearm();

@@ -21,6 +21,8 @@ export interface SocketHandlers {
   packet(ifname: string, packet: VrrpPacket): void;
   drop(ifname: string, drop: VrrpDrop): void;
   error(ifname: string, what: string, err: Error): void;
+  /** Wraps each batch of datagrams a socket reads (the daemon holds the core's timers: Router.readBatch). */
+  batch(read: () => void): void;
 }
 
 export const socketKey = (ifname: string, family: Family, protocol: VrrpProtocol = 112): string =>
@@ -47,7 +49,10 @@ export class SocketTable {
     if (have) this.close(need.ifname, need.family, protocol);
     const receive = need.receive || (have?.receive ?? false);
     const group = need.group ?? have?.socket.group ?? null;
-    const socket = new VrrpSocket({ family: need.family, ifname: need.ifname, ifindex: need.ifindex, group: receive ? group : null, protocol });
+    const socket = new VrrpSocket({
+      family: need.family, ifname: need.ifname, ifindex: need.ifindex, group: receive ? group : null, protocol,
+      batch: (read) => this.#handlers.batch(read),
+    });
     if (receive) {
       socket.on('packet', (p) => this.#handlers.packet(need.ifname, p));
       socket.on('drop', (d) => this.#handlers.drop(need.ifname, d));

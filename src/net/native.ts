@@ -26,14 +26,18 @@ export interface NativeRawSocket {
   setMulticastLoop(on: boolean): void;
   /** IPv6 only: IPV6_CHECKSUM offset, -1 = off (kernel neither fills nor checks it). */
   setChecksumOffset(offset: number): void;
-  /** Starts polling; onPacket runs for each datagram. Keeps the loop alive until close(). */
-  start(): void;
   /**
-   * Reads every datagram queued now (non-blocking recvmsg, at most 1024), as
-   * onPacket's arguments after the error: [payload, src, scopeId, dst, ifindex,
-   * hopLimit]. Receive errors still go to onPacket. [] when closed or empty.
+   * Starts polling; each wake-up calls onReadable, which reads with drain()
+   * (so JS sees a wake-up's datagrams as one batch). Keeps the loop alive until close().
    */
-  drain(): Array<[Buffer, string, number, string, number, number]>;
+  start(onReadable: () => void): void;
+  /**
+   * Reads the datagrams queued now (non-blocking recvmsg, at most `max`, and
+   * at most 1024), as onPacket's arguments after the error: [payload, src,
+   * scopeId, dst, ifindex, hopLimit]. Receive errors still go to onPacket. []
+   * when closed or empty.
+   */
+  drain(max?: number): Array<[Buffer, string, number, string, number, number]>;
   /** Sends from `src` ('' = kernel's choice) out of `ifindex` (0 = route) with `ttl` (-1 = socket default). */
   send(dst: string, payload: Uint8Array, src?: string, ifindex?: number, ttl?: number): number;
   /** Stops polling and closes the fd; idempotent. */

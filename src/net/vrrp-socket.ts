@@ -27,9 +27,18 @@ export interface VrrpSocketOptions {
   readonly unicastTtlMax?: number;
   /** 112 (default) or 51: AH-framed VRRPv2, sent as whole IPv4 datagrams (IP_HDRINCL). */
   readonly protocol?: VrrpProtocol;
+  /**
+   * Wraps every read of a batch of datagrams (a poll wake-up, a drain): the
+   * daemon holds the core's timers over it (Router.readBatch), so that no
+   * datagram read fires a timer that expired before the rest were read.
+   */
+  readonly batch?: (read: () => void) => void;
   /** For tests: another addon instance. */
   readonly native?: NativeAddon;
 }
+
+/** Datagrams read per poll wake-up (level-triggered: the rest wake it again), bounding the work per turn. */
+const MAX_PER_WAKE = 64;
 
 export interface VrrpPacket {
   readonly family: Family;
@@ -85,6 +94,7 @@ export class VrrpSocket extends TypedEmitter<VrrpSocketEvents> {
   readonly #unicastTtlMin: number;
   readonly #unicastTtlMax: number;
   readonly #raw: NativeRawSocket;
+  readonly #batch: (read: () => void) => void;
   #closed = false;
   /** Every group joined: `group` first, then those of other instances on this interface (mcast_dst_ip). */
   readonly #groups = new Set<string>();
@@ -99,6 +109,7 @@ export class VrrpSocket extends TypedEmitter<VrrpSocketEvents> {
     this.protocol = opts.protocol ?? 112;
     this.#unicastTtlMin = opts.unicastTtlMin ?? 0;
     this.#unicastTtlMax = opts.unicastTtlMax ?? 255;
+    this.#batch = opts.batch ?? ((read) => read());
     const native = opts.native ?? loadNative();
     const where = `VRRP socket on ${opts.ifname} (IPv${opts.family}${this.protocol === 51 ? ', AH' : ''})`;
     try {
@@ -108,7 +119,7 @@ export class VrrpSocket extends TypedEmitter<VrrpSocketEvents> {
     }
     try {
       this.#configure();
-      this.#raw.start();
+      this.#raw.start(() => this.#read(MAX_PER_WAKE));
     } catch (e) {
       this.#raw.close();
       throw toSocketError(e, where);
@@ -170,8 +181,15 @@ export class VrrpSocket extends TypedEmitter<VrrpSocketEvents> {
    * first (keepalived reads a readable socket before it acts on a timeout).
    */
   drain(): void {
+    this.#read();
+  }
+
+  /** One batch: read what is queued (up to max), then emit each in order, inside `batch`. */
+  #read(max?: number): void {
     if (this.#closed) return;
-    for (const d of this.#raw.drain()) this.#onDatagram(null, ...d);
+    this.#batch(() => {
+      for (const d of this.#raw.drain(max)) this.#onDatagram(null, ...d);
+    });
   }
 
   /** Leaves the groups and closes; idempotent. */

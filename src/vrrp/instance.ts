@@ -67,6 +67,8 @@ export class Instance {
   #silentGarp = false;
   /** Lower-priority adverts heard as MASTER: each shows a second master (the sync group re-announces). */
   #secondMasters = 0;
+  /** The edge is reading a batch of inputs (Router.readBatch): expired timers wait for its timeout. */
+  #timersHeld = false;
 
   constructor(config: InstanceConfig) {
     assert(config.vrid >= 1 && config.vrid <= 255, `${config.name}: vrid out of range`);
@@ -96,6 +98,8 @@ export class Instance {
   deadline(slot: TimerSlot): Millis | null { return this.#timers.get(slot); }
   nextDeadline(): Millis | null { return this.#timers.next(); }
   setSyncGate(gate: SyncGate | null): void { this.#gate = gate; }
+  /** Router use (readBatch): while held, only a `timeout` event fires expired timers. */
+  holdTimers(held: boolean): void { this.#timersHeld = held; }
 
   handle(event: InstanceEvent, now: Millis): Action[] {
     if (!(now >= this.#lastNow)) assert(false, `${this.config.name}: time went backwards (${now} < ${this.#lastNow})`);
@@ -141,8 +145,11 @@ export class Instance {
       default:
         assertNever(event);
     }
-    this.#fireTimers(now);
-    checkInstanceInvariants(this.config.name, this.#state, this.#timers, this.#priority, this.#isOwner(), now);
+    // While the edge reads a batch (the socket held several datagrams), an
+    // expired deadline waits for the batch's end: the first advert read may
+    // be a lower one that resets nothing, with the master's queued behind it.
+    if (event.type === 'timeout' || !this.#timersHeld) this.#fireTimers(now);
+    this.#checkInvariants(now);
     return out;
   }
 
@@ -167,7 +174,7 @@ export class Instance {
       if (from === 'MASTER' && to === 'BACKUP' && siblingYielded && this.config.higherPrioSendAdvert) this.#sendAdvert(now);
       this.#transition(to, 'syncGroup', now);
     }
-    checkInstanceInvariants(this.config.name, this.#state, this.#timers, this.#priority, this.#isOwner(), now);
+    this.#checkInvariants(now);
     return out;
   }
 
@@ -185,8 +192,8 @@ export class Instance {
     this.#out = out;
     garpOnLowerPriority(this.config.garp, this.#timers, now, out);
     // After a stall this member's own slots may have expired too: fire them, as handle() does after its event.
-    this.#fireTimers(now);
-    checkInstanceInvariants(this.config.name, this.#state, this.#timers, this.#priority, this.#isOwner(), now);
+    if (!this.#timersHeld) this.#fireTimers(now);
+    this.#checkInvariants(now);
     return out;
   }
 
@@ -472,6 +479,10 @@ export class Instance {
     if (priority === 0) this.#stats.priorityZeroSent++;
     this.#out.push({ type: 'send', advert });
     if (this.#state === 'MASTER') this.#timers.set('advert', (now + this.config.advertIntervalMs) as Millis);
+  }
+
+  #checkInvariants(now: Millis): void {
+    checkInstanceInvariants(this.config.name, this.#state, this.#timers, this.#priority, this.#isOwner(), now, this.#timersHeld);
   }
 
   #isOwner(): boolean {

@@ -19,6 +19,7 @@ export class Router {
   readonly #byName = new Map<string, Instance>();
   readonly #byRoute = new Map<string, Instance>();
   readonly #groupOf = new Map<Instance, SyncGroup>();
+  #batchDepth = 0;
 
   constructor(instances: readonly InstanceConfig[], groups: readonly SyncGroupConfig[]) {
     this.#list = instances.map((c) => new Instance(c));
@@ -80,6 +81,23 @@ export class Router {
     const inst = this.#byRoute.get(routeKey(ifname, family, advert.vrid));
     if (inst === undefined) return [{ instance: '', action: { type: 'drop', reason: 'unknownVrid', src } }];
     return this.#run(inst, { type: 'advert', advert, src }, now);
+  }
+
+  /**
+   * Read first, then decide, for a batch: while `read` runs (the edge hands
+   * over every datagram its sockets hold, one `receive` each), no event fires
+   * an expired timer; only `timeout` does, which the edge calls after the
+   * batch. keepalived reads while the socket is readable, then acts on
+   * timeouts: after a stall the first advert queued may be a lower one
+   * (discarded), with the master's adverts behind it. Nestable.
+   */
+  readBatch<T>(read: () => T): T {
+    if (this.#batchDepth++ === 0) for (const i of this.#list) i.holdTimers(true);
+    try {
+      return read();
+    } finally {
+      if (--this.#batchDepth === 0) for (const i of this.#list) i.holdTimers(false);
+    }
   }
 
   /** Safe to call spuriously: only instances with an expired deadline are touched. */

@@ -114,3 +114,24 @@ test('drain() reads, synchronously and with the poll path\'s metadata, what queu
   }
 });
 
+
+test('the poll path reads what queued during a block as one batch (the daemon holds the core\'s timers over it)', async () => {
+  const lab = Lab.create([{ name: 'a', ipv4: `${A4}/24` }, { name: 'b', ipv4: `${B4}/24` }], 'vp');
+  const marker = join(mkdtempSync(join(tmpdir(), `vk${process.pid}-poll-`)), 'go');
+  try {
+    const b = spawnFixture(lab, 'b', 'vrrp-poll-batch.ts', ['eth0', '4', marker]);
+    await b.waitLine('poll fixture ready', (l) => l.event === 'ready');
+    const dst = '224.0.0.18';
+    const wire = [1, 2, 3].map((vrid) => ({ family: 4, src: A4, dst, payload: hex(encodeAdvert(advert(4, vrid), { src: A4, dst })) }));
+    const ttl64 = { family: 4, src: A4, dst, ttl: 64, payload: hex(encodeAdvert(advert(4, 4), { src: A4, dst })) };
+    const sender = spawnFixture(lab, 'a', 'vrrp-send.ts', ['eth0', JSON.stringify([...wire, ttl64])]);
+    assert.equal(await sender.exited(), 0, sender.stderr());
+    writeFileSync(marker, '');
+    const out = await b.waitLine('batches', (l) => l.event === 'batches');
+    assert.deepEqual(out.outside, [], 'nothing is emitted outside a batch');
+    assert.deepEqual(out.batches, [[1, 2, 3, 'ttlNot255']], 'one wake-up, one batch, in arrival order');
+  } finally {
+    rmSync(dirname(marker), { recursive: true, force: true });
+    lab.cleanup();
+  }
+});

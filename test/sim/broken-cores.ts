@@ -101,3 +101,15 @@ export class TimersFirstRouter extends Router {
     return [...super.timeout(now), ...super.receive(ifname, family, advert, src, now)];
   }
 }
+
+/**
+ * A core that applies each advert before its expired timers but does not
+ * hold them over a batch (bug 3's residual, the first fix of it): after a
+ * stall, a discarded lower advert leading the queue fires the stale
+ * takeover before the master's adverts behind it are read.
+ */
+export class UnheldBatchRouter extends Router {
+  override readBatch<T>(read: () => T): T {
+    return read();
+  }
+}

@@ -11,7 +11,7 @@ import { Scenario } from './scenario.ts';
 import { SimFailure } from './world.ts';
 import { CLEAN_PATH } from './lan.ts';
 import type { SimNode } from './node.ts';
-import { breakNode, misreadsInterval, ownerAt254, TimersFirstRouter, WakesLateRouter } from './broken-cores.ts';
+import { breakNode, misreadsInterval, ownerAt254, TimersFirstRouter, UnheldBatchRouter, WakesLateRouter } from './broken-cores.ts';
 
 function failure(s: Scenario, endMs: number): string {
   try {
@@ -87,9 +87,37 @@ describe('read first: adverts that queued during a stall count from when they ar
     return s.startAll().at(10_000, 'stall r2', (w) => w.stall(1, 6000));
   };
 
+  it('control: the unbroken core reads the queue first and stays BACKUP; the stall end counts as judged by the read-first rule', () => {
+    const s = stalled(false).runUntil(20_000);
+    assert.deepEqual(s.masters(5), ['r1']);
+    assert.equal(s.checker.early.readFirstJudged, 1, 'r2\'s deadline from before the stall had expired, with r1\'s adverts queued');
+  });
+
   it('a core that acts on its expired timers before the advert it is handed takes over on a stale deadline', () => {
     const msg = failure(stalled(true), 20_000);
     assert.match(msg, /^r2 after 'rx': VI_5: BACKUP→MASTER \(masterDown\) at local \d+, sooner than Master_Down_Interval at interval 1000 after the master's advert \(priority 150\) that reached the socket at \d+ = [\d.]+ \(\d+ advert\(s\) that reached the socket before then were not read first\)/);
+  });
+});
+
+describe('read first for the whole queue: a lower advert leading it does not decide', () => {
+  // r3 (50) cannot hear r1 (150), so it advertises too; r2 (100) discards r3's adverts.
+  // r2 stalls just after one of r1's adverts: r3's is first in its queue, r1's behind it.
+  const led = (broken: boolean): Scenario => {
+    const s = new Scenario([150, 100, 50].map((p) => ({ instances: [{ vrid: 5, priority: p }] })));
+    s.world.block(0, 2);
+    if (broken) breakNode(s.world.nodes[1]!, (c, g) => new UnheldBatchRouter(c, g));
+    return s.startAll().at(10_500, 'stall r2', (w) => w.stall(1, 6000));
+  };
+
+  it('control: the unbroken core reads the whole queue with its timers held and stays BACKUP', () => {
+    const s = led(false).runUntil(20_000);
+    assert.deepEqual(s.transitions({ node: 'r2', to: 'MASTER' }), []);
+    assert.equal(s.checker.early.readFirstJudged, 1);
+  });
+
+  it('a core that does not hold its timers over the batch takes over on the lower advert, before the master\'s are read', () => {
+    const msg = failure(led(true), 20_000);
+    assert.match(msg, /^r2 after 'rx': VI_5: BACKUP→MASTER \(preempt\) at local \d+, sooner than .* \(\d+ advert\(s\) that reached the socket before then were not read first\)/);
   });
 });
 

@@ -1,7 +1,6 @@
 // Regression seeds for the core bugs the widened simulator found (issue 7,
 // bugs 1–3; known-core-bugs.ts has the signatures and the seeds). Each test
-// fails until the core fix for its bug is merged; then drop the `todo` and
-// set CORE_BUGS_FIXED in known-core-bugs.ts.
+// failed before the core fix for its bug.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runSeed, rerunCommand } from './run.ts';
@@ -18,27 +17,24 @@ function seedsPass(n: number): void {
 }
 
 describe('core bugs found by the swarm', () => {
-  // fails until the core fix for bug 1 is merged
-  it(`bug 1 (${bug(1).what}): seeds ${bug(1).seeds.join(', ')}`, { todo: 'fails until the core fix for bug 1 is merged' }, () => seedsPass(1));
+  it(`bug 1 (${bug(1).what}): seeds ${bug(1).seeds.join(', ')}`, () => seedsPass(1));
 
-  // fails until the core fix for bug 2 is merged
-  it(`bug 2 (${bug(2).what}): seeds ${bug(2).seeds.join(', ')}`, { todo: 'fails until the core fix for bug 2 is merged' }, () => seedsPass(2));
+  it(`bug 2 (${bug(2).what}): seeds ${bug(2).seeds.join(', ')}`, () => seedsPass(2));
 
-  // fails until the core fix for bug 3 is merged
-  it(`bug 3 (${bug(3).what}): seeds ${bug(3).seeds.join(', ')}`, { todo: 'fails until the core fix for bug 3 is merged' }, () => seedsPass(3));
+  it(`bug 3 (${bug(3).what}): seeds ${bug(3).seeds.join(', ')}`, () => seedsPass(3));
 
-  // fails until the core fix for bug 3 is merged
-  it('bug 3, by name: a backup stalled 6 s while the master advertises stays BACKUP', { todo: 'fails until the core fix for bug 3 is merged' }, () => {
+  it('bug 3, by name: a backup stalled 6 s while the master advertises stays BACKUP', () => {
     const s = new Scenario([{ instances: [{ vrid: 5, priority: 150 }] }, { instances: [{ vrid: 5, priority: 100 }] }]);
     s.startAll().at(10_000, 'stall r2', (w) => w.stall(1, 6000)).runUntil(30_000);
     assert.deepEqual(s.masters(5), ['r1']);
     assert.deepEqual(s.transitions({ node: 'r2', to: 'MASTER' }), []);
   });
 
-  // fails until the core fix for bug 3 is merged (and still on the core branch
-  // at f5d7439, whose handle() fires the expired timer after the first advert
-  // it is handed: the socket must be drained before the deadline is acted on)
-  it('bug 3, queue led by a lower advert: a stalled backup reads past it to the master\'s adverts (seed 1990\'s shape)', { todo: 'fails until the core fix for bug 3 is merged' }, () => {
+  // Failed on the first fix of bug 3 too (handle() applied its advert before
+  // the expired timers, but a discarded lower advert leading the queue then
+  // fired them): fixed by reading the whole queue with the timers held
+  // (Router.readBatch), then firing them.
+  it('bug 3, queue led by a lower advert: a stalled backup reads past it to the master\'s adverts (seed 1990\'s shape)', () => {
     // r3 (50) cannot hear r1, so it is MASTER too and advertises; r2 (100) discards
     // r3's adverts and follows r1's. r2 stalls just after one of r1's adverts,
     // so the first frame queued is r3's, with r1's behind it.

@@ -63,12 +63,25 @@ const SLACK_MS = 1;
 
 export type PriorityOf = (node: SimNode, cfg: InstanceConfig) => number;
 
+/** A stall's end in progress, per BACKUP instance that had adverts queued: its bound before they were read. */
+interface StallRead {
+  readonly staleLo: number;
+  queued: number;
+}
+
 export class EarlyTakeoverCheck {
   readonly #bases = new WeakMap<SimNode, Map<string, DownBase>>();
+  readonly #stallReads = new WeakMap<SimNode, Map<string, StallRead>>();
   readonly #prio: PriorityOf;
   checked = 0;
-  /** Takeovers judged with adverts that had queued during a stall (the read-first rule). */
-  queuedChecked = 0;
+  /**
+   * Stall ends at which the read-first rule decided: a BACKUP instance whose
+   * deadline, per what it had read before the stall, had expired by the late
+   * timers, with adverts for it queued during the stall. A core that fires
+   * its timers before reading them takes over there (and fails the bound); a
+   * correct one reads them first, whatever it then decides.
+   */
+  readFirstJudged = 0;
 
   constructor(prio: PriorityOf) {
     this.#prio = prio;
@@ -84,6 +97,7 @@ export class EarlyTakeoverCheck {
     let bases = this.#bases.get(node);
     if (!bases) this.#bases.set(node, (bases = new Map()));
     if (cause === 'start') bases.clear();
+    const stallReads = this.#stallReadsOf(node, cause, now);
     const rx = cause === 'rx' ? node.lastRx : null;
     const rxCfg = rx ? cfgFor(node, rx, node.lastRxSrc!) : undefined;
     let moved: string[] | null = null;
@@ -121,8 +135,26 @@ export class EarlyTakeoverCheck {
       const cfg = node.config(name);
       const prio = this.#prio(node, cfg);
       if (prio !== base.prio) shift(cfg, base, prio, now);
+      if (rx !== null && rxCfg === cfg && stallReads !== null) {
+        const r = stallReads.get(name) ?? { staleLo: base.lo, queued: 0 };
+        r.queued++;
+        stallReads.set(name, r);
+      }
       if (rx !== null && rxCfg === cfg) accept(cfg, base, rx, node.lastRxSrc!, prio, node.lastRxArrivedLocal ?? now);
     }
+  }
+
+  /**
+   * The stall end being read on `node` (null when this step is not part of
+   * one). At its 'late timers' step, counts each instance judged there.
+   */
+  #stallReadsOf(node: SimNode, cause: string, now: number): Map<string, StallRead> | null {
+    let reads = this.#stallReads.get(node);
+    if (!reads) this.#stallReads.set(node, (reads = new Map()));
+    if (cause === 'rx' && node.readingQueue) return reads;
+    if (cause === 'late timers') for (const r of reads.values()) if (r.staleLo <= now) this.readFirstJudged++;
+    reads.clear();
+    return null;
   }
 
   #checkBound(node: SimNode, cfg: InstanceConfig, base: DownBase, reason: string, inHand: Advert | null, now: number, fail: (m: string) => never): void {
@@ -143,7 +175,6 @@ export class EarlyTakeoverCheck {
       const at = node.clock.local(q.arrivedMs);
       if (at < b.lo && wouldProcess(cfg, a, q.frame.ends.src) && accept(cfg, b, a, q.frame.ends.src, prio, at)) queued++;
     }
-    if (queued > 0) this.queuedChecked++;
     if (now < b.lo - SLACK_MS) {
       const read = queued > 0 ? ` (${queued} advert(s) that reached the socket before then were not read first)` : '';
       fail(`${cfg.name}: BACKUP→MASTER (${reason}) at local ${now}, sooner than ${b.why} = ${b.lo.toFixed(1)}${read}`);

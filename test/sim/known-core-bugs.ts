@@ -1,18 +1,13 @@
-// Core bugs the widened simulator finds in the current core (issue 7, "Five
-// core bugs", 1–3), while their fixes are made on another branch. Until they
-// are merged, a swarm seed that fails with exactly one of these signatures is
-// counted as "known core bug N", not as a failure, so the swarm still guards
-// everything else; the regression seeds in core-bugs.test.ts are `todo`.
-//
-// When the core fixes are merged: set CORE_BUGS_FIXED to true (every swarm
-// seed must then pass) and drop the `todo` from core-bugs.test.ts.
-export const CORE_BUGS_FIXED = false;
+// Core bugs the widened simulator found (issue 7, "Five core bugs", 1–3), all
+// fixed: the seeds that found each, with the failure they showed, are kept as
+// regression tests (core-bugs.test.ts) and every swarm seed must pass.
 
 export interface KnownBug {
   readonly bug: number;
   readonly what: string;
+  /** The failure it showed before the fix (the seeds' messages matched it). */
   readonly signature: RegExp;
-  /** Seeds (default options) that find it, with the command: node --import tsx test/sim/vopr.ts --seed N */
+  /** Seeds (default options) that found it: node --import tsx test/sim/vopr.ts --seed N */
   readonly seeds: readonly number[];
 }
 
@@ -33,12 +28,7 @@ export const KNOWN_CORE_BUGS: readonly KnownBug[] = [
     bug: 3,
     what: 'a stalled backup fires its expired takeover deadline before reading the adverts queued during the stall',
     signature: /BACKUP→MASTER \(\w+\) at local \d+, sooner than .* that reached the socket before then were not read first/,
-    seeds: [3, 6, 7],
+    // 1990: the residual, the queue led by a lower advert (fixed by reading the whole batch with the timers held).
+    seeds: [3, 6, 7, 1990],
   },
 ];
-
-/** The known core bug a failure message shows, or null. */
-export function knownCoreBug(failure: string): KnownBug | null {
-  if (CORE_BUGS_FIXED) return null;
-  return KNOWN_CORE_BUGS.find((b) => b.signature.test(failure)) ?? null;
-}

@@ -70,6 +70,8 @@ export class SimNode {
   lastRxSrc: string | null = null;
   /** Local time at which the advert of the current 'rx' step reached the socket (earlier than now after a stall). */
   lastRxArrivedLocal: number | null = null;
+  /** True while a stall's end reads the frames that queued during it (one batch, before the late timers). */
+  readingQueue = false;
   /** Σ of the core's drop counters as of the last step (a new Router starts from 0). */
   dropTotal = 0;
   /** Bumped whenever trackerReported changes, so checkers can cache what they derive from it. */

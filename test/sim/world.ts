@@ -309,15 +309,26 @@ export class World implements NodeEnv {
     if (token !== n.stallToken || !n.running) return;
     n.stalledUntilMs = 0;
     this.#fault(`stall end ${n.name}`);
-    // The driver keepalived has, and vipkeeper's daemon must have: when the
-    // event loop wakes late, it reads what queued on the socket before it acts
-    // on an expired timer (keepalived's scheduler handles a readable fd before
-    // a timeout). So the queued adverts go to the core first, one step each
-    // (those behind stay in n.inbox, where the checker sees them), then the
-    // late timers, then what the poll phase brings (tracker results, netlink).
-    while (n.inbox.length > 0 && n.running && !n.stalled) {
-      const q = n.inbox.shift()!;
-      this.#receive(n, q.frame, q.arrivedMs);
+    // The driver keepalived has, and vipkeeper's daemon has: when the event
+    // loop wakes late, it reads what queued on the socket before it acts on
+    // an expired timer (keepalived's scheduler handles a readable fd before a
+    // timeout). So the queued adverts go to the core first, one step each
+    // (those behind stay in n.inbox, where the checker sees them), as one
+    // batch with the core's timers held (the daemon's Router.readBatch around
+    // its drain: a lower advert leading the queue must not fire the expired
+    // takeover), then the late timers, then what the poll phase brings
+    // (tracker results, netlink).
+    const router = n.router!;
+    n.readingQueue = true;
+    try {
+      router.readBatch(() => {
+        while (n.inbox.length > 0 && n.running && !n.stalled) {
+          const q = n.inbox.shift()!;
+          this.#receive(n, q.frame, q.arrivedMs);
+        }
+      });
+    } finally {
+      n.readingQueue = false;
     }
     n.inbox = [];
     if (!n.running || n.stalled) return;

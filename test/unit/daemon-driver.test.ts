@@ -7,6 +7,8 @@ import { Driver } from '../../src/daemon/driver.ts';
 import { DropLog } from '../../src/daemon/drop-log.ts';
 import { millis, type Millis } from '../../src/base/units.ts';
 import type { Logger } from '../../src/observe/logger.ts';
+import { Router, type TaggedAction } from '../../src/vrrp/router.ts';
+import { advertOf, makeConfig } from '../lib/pair.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -128,4 +130,35 @@ test('read first, then decide: on an expired deadline the driver reads the socke
   await sleep(20);
   driver.stop();
   assert.deepEqual(order, ['late', 'read', 'fire@51']);
+});
+
+test('read first, as one batch: a lower advert leading the queue does not fire the expired takeover before the master\'s behind it (real core)', async () => {
+  // A backup (100) stalled past Master_Down; its socket holds a lower advert (50, discarded) and then the master's (150).
+  const me = makeConfig({ name: 'VI_1', primaryAddress: '10.0.0.1' });
+  const master = makeConfig({ name: 'M', primaryAddress: '10.0.0.2' });
+  const low = makeConfig({ name: 'L', primaryAddress: '10.0.0.3' });
+  const router = new Router([me], []);
+  let t = 0;
+  const clock = { now: () => millis(t) };
+  router.start(clock.now());
+  t = 1000;
+  router.receive('eth0', 4, advertOf(master, 150), '10.0.0.2', clock.now()); // Master_Down at 4609.375
+  const acts: TaggedAction[] = [];
+  const queue = [advertOf(low, 50), advertOf(master, 150)];
+  const src = ['10.0.0.3', '10.0.0.2'];
+  const driver = new Driver(clock, {
+    nextDeadline: () => router.nextDeadline(),
+    nextPreciseDeadline: () => router.nextTakeoverDeadline(),
+    late: () => {},
+    read: () => { for (let k = 0; k < queue.length; k++) acts.push(...router.receive('eth0', 4, queue[k]!, src[k]!, clock.now())); },
+    holdTimers: (read) => router.readBatch(read),
+    fire: (now) => { acts.push(...router.timeout(now)); },
+  });
+  t = 6000; // the loop was blocked past the deadline
+  driver.rearm();
+  await sleep(20);
+  driver.stop();
+  assert.deepEqual(acts.filter((a) => a.action.type === 'transition'), [], 'no takeover: the master was there all along');
+  assert.equal(router.instance('VI_1')!.state, 'BACKUP');
+  assert.equal(router.instance('VI_1')!.deadline('masterDown'), 6000 + 3609.375);
 });

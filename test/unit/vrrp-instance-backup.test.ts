@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { millis } from '../../src/base/units.ts';
 import type { Millis } from '../../src/base/units.ts';
 import { Instance } from '../../src/vrrp/instance.ts';
+import { Router } from '../../src/vrrp/router.ts';
 import type { InstanceConfig } from '../../src/vrrp/types.ts';
 import { advertOf, makeConfig, ofType } from '../lib/pair.ts';
 
@@ -189,4 +190,35 @@ test('an expired preempt_delay counts at the read: a lower advert read after it 
   const md = i.deadline('masterDown')!;
   i.handle({ type: 'advert', advert: advertOf(peer, 100), src: PEER }, millis(3500));
   assert.equal(i.deadline('masterDown'), md, 'discarded: Master_Down is not reset');
+});
+
+// ---- read first, for a batch (bug 3's residual): the queue after a stall may be led by a lower advert ----
+
+test('a batch read with the timers held: a lower advert leading the queue does not fire the expired Master_Down', () => {
+  const r = new Router([makeConfig({ name: 'VI_1', primaryAddress: '10.0.0.1' })], []);
+  r.start(millis(0));
+  r.receive('eth0', 4, advertOf(peer, 150), PEER, millis(1000)); // Master_Down at 4609.375
+  // Stalled from 1500 to 6000 ms: a third router's lower advert (discarded) queued first, the master's behind it.
+  const low = makeConfig({ name: 'LOW', primaryAddress: '10.0.0.3' });
+  const read = r.readBatch(() => [
+    ...r.receive('eth0', 4, advertOf(low, 50), '10.0.0.3', millis(6000)),
+    ...r.receive('eth0', 4, advertOf(peer, 150), PEER, millis(6000)),
+  ]);
+  assert.deepEqual(read.filter((t) => t.action.type === 'transition'), [], 'no takeover while the batch is read');
+  assert.deepEqual(r.timeout(millis(6001)).filter((t) => t.action.type === 'transition'), [], 'nor after it: the master was there all along');
+  assert.equal(r.instance('VI_1')!.state, 'BACKUP');
+  assert.equal(r.instance('VI_1')!.deadline('masterDown'), 6000 + 3609.375);
+});
+
+test('timers held over a batch are not lost: the timeout after it fires them, and a timeout inside it still fires', () => {
+  const low = makeConfig({ name: 'LOW', primaryAddress: '10.0.0.3' });
+  const r = new Router([makeConfig({ name: 'VI_1', primaryAddress: '10.0.0.1' })], []);
+  r.start(millis(0));
+  r.receive('eth0', 4, advertOf(peer, 150), PEER, millis(1000));
+  assert.deepEqual(r.readBatch(() => r.receive('eth0', 4, advertOf(low, 50), '10.0.0.3', millis(6000))).filter((t) => t.action.type === 'transition'), []);
+  assert.deepEqual(r.timeout(millis(6000)).filter((t) => t.action.type === 'transition').map((t) => t.action.type === 'transition' && t.action.to), ['MASTER']);
+  const r2 = new Router([makeConfig({ name: 'VI_1', primaryAddress: '10.0.0.1' })], []);
+  r2.start(millis(0));
+  const inside = r2.readBatch(() => r2.timeout(millis(5000)));
+  assert.deepEqual(inside.filter((t) => t.action.type === 'transition').map((t) => t.action.type === 'transition' && t.action.to), ['MASTER']);
 });
