@@ -127,8 +127,8 @@ export class Daemon {
       late: (lateMs) => this.#onLate(lateMs),
     });
     this.#trackers = new Trackers(config, scripts, this.#log, this.#limiter, () => clock.now(), {
-      up: (id, up) => this.#run(this.#router.tracker(id, up, clock.now())),
-      value: (id, value) => this.#run(this.#router.trackerValue(id, value, clock.now())),
+      up: (id, up) => this.#input(() => this.#router.tracker(id, up, clock.now())),
+      value: (id, value) => this.#input(() => this.#router.trackerValue(id, value, clock.now())),
     }, this.#o.carried?.scripts);
     this.#watchLinks();
     this.#watcher.on('removed', (spec) => {
@@ -261,11 +261,11 @@ export class Daemon {
     for (const a of this.#instances.values()) {
       if (seen.has(a.ifname)) continue;
       seen.add(a.ifname);
-      this.#run(this.#router.interface(a.ifname, this.#ifUp(a.ifname, a.baseIfname), now));
+      this.#input(() => this.#router.interface(a.ifname, this.#ifUp(a.ifname, a.baseIfname), now));
     }
     for (const name of this.#trackers.trackedInterfaces()) {
       const l = this.#links.byName(name);
-      this.#run(this.#router.tracker(trackerId('interface', name), l !== undefined && isUp(l), now));
+      this.#input(() => this.#router.tracker(trackerId('interface', name), l !== undefined && isUp(l), now));
     }
   }
 
@@ -304,7 +304,7 @@ export class Daemon {
       const unknown = inst.primaryAddress === '0.0.0.0' || inst.primaryAddress === '::';
       if (unknown && src !== null && src !== inst.primaryAddress && !this.#stopping) {
         this.#log.info(`(${a.core.name}) advert source address is now ${src}`);
-        this.#run(this.#router.address(a.core.name, src, this.#o.clock.now()));
+        this.#input(() => this.#router.address(a.core.name, src, this.#o.clock.now()));
       }
     }
   }
@@ -342,6 +342,15 @@ export class Daemon {
     }
     const target = this.#routes.target(ifname, p.family, vrid);
     this.#run(this.#router.receive(target, p.family, received.advert, p.src, this.#o.clock.now()));
+  }
+
+  /**
+   * A tracker, link or address input: applied with the core's timers held, so
+   * only the driver fires an expired timer, and it reads the VRRP sockets
+   * first (after a stall such an input can be handled before the sockets are).
+   */
+  #input(event: () => TaggedAction[]): void {
+    this.#run(this.#router.readBatch(event));
   }
 
   #run(actions: readonly TaggedAction[]): void {
