@@ -3,7 +3,7 @@
 // lines, $NAME=value definitions (multi-line with trailing '\'), $NAME and
 // ${NAME} substitution, and ~SEQ(var, start, step, end) repetition.
 import type { DiagnosticSink, SourcePos } from './diagnostics.ts';
-import { leadingBlanks, splitLines, tokenize, tokenizeAt, type LogicalLine, type PlacedWord } from './lexer.ts';
+import { eachLine, leadingBlanks, tokenize, tokenizeAt, type LogicalLine, type PlacedWord } from './lexer.ts';
 import { dirname, hasGlobMagic, resolvePath, type ConfigReader } from './source.ts';
 
 export interface Line {
@@ -44,26 +44,25 @@ class Preprocessor {
   file(path: string, depth: number, from: SourcePos | null, strict: boolean): void {
     const read = this.reader.read(path);
     if ('refused' in read) { this.refused(path, read.refused, from, strict); return; }
-    const lines = splitLines(read.text, path, this.sink);
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
+    // Lines are handled as they are cut (never a list of the file's lines);
+    // `body` collects a multi-line $NAME= definition until its last line.
+    let body: { name: string; lines: string[] } | null = null;
+    eachLine(read.text, path, this.sink, (line) => {
+      if (body !== null) {
+        if (line.text !== '') body.lines.push(line.text);
+        if (!line.continued) { this.defs.set(body.name, { lines: body.lines, multiline: true }); body = null; }
+        return;
+      }
       // The anchored regexes run only on lines that can match ('i'nclude, '$'NAME=): most lines are neither.
       const first = line.text.charCodeAt(0);
       const inc = first === CH_I ? INCLUDE_RE.exec(line.text) : null;
-      if (inc) { this.include(inc[2]!.trim(), inc[1] !== '', line.pos, dirname(path), depth); continue; }
+      if (inc) { this.include(inc[2]!.trim(), inc[1] !== '', line.pos, dirname(path), depth); return; }
       const def = first === CH_DOLLAR ? DEF_RE.exec(line.text) : null;
-      if (def && line.continued && def[2]!.trim() === '') {
-        const body: string[] = [];
-        while (i + 1 < lines.length) {
-          const next = lines[++i]!;
-          if (next.text !== '') body.push(next.text);
-          if (!next.continued) break;
-        }
-        this.defs.set(def[1]!, { lines: body, multiline: true });
-        continue;
-      }
+      if (def && line.continued && def[2]!.trim() === '') { body = { name: def[1]!, lines: [] }; return; }
       this.line(line.text, line.pos, 0);
-    }
+    });
+    // A definition still open at the end of the file holds what was read of it.
+    if (body !== null) { const b: { name: string; lines: string[] } = body; this.defs.set(b.name, { lines: b.lines, multiline: true }); }
   }
 
   /**
