@@ -118,3 +118,19 @@ test('the first case does report what it is meant to (the comparison is not of t
   assert.ok(msgs.some((m) => m.includes('address family must match')), msgs.join('\n'));
   assert.ok(r.streamed.d.instances[0].vips.length === 3);
 });
+
+test('a VIP without options (the compact form) reads and serialises as one with every field', async () => {
+  const { checkConfig } = await import('../../src/config/check.ts');
+  const text = 'vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n  10.0.0.1/24\n }\n virtual_ipaddress_excluded {\n  fd00::1\n }\n}\n';
+  const { memoryReader: mem } = await import('../../src/config/source.ts');
+  const r = checkConfig('/k', mem({ '/k': text }), { configId: 'x', env: null });
+  const a = r.config.instances[0]!.virtualAddresses[0]!;
+  const full = (address: string, family: number, prefixLength: number, line: number) => ({
+    address, family, prefixLength, broadcast: null, dev: null, scope: null, label: null, peer: null, noTrack: false, noDad: false,
+    noPrefixRoute: false, home: false, mngTmpAddr: false, autoJoin: false, useVmac: false, preferredLft: null, where: { file: '/k', line },
+  });
+  // Same keys in the same order in JSON (what -d prints), and the same value for every field read.
+  assert.equal(JSON.stringify(a), JSON.stringify(full('10.0.0.1', 4, 24, 5)));
+  assert.equal(JSON.stringify(r.config.instances[0]!.excludedAddresses[0]), JSON.stringify(full('fd00::1', 6, 128, 8)));
+  for (const [k, v] of Object.entries(full('10.0.0.1', 4, 24, 5))) assert.deepEqual((a as unknown as Record<string, unknown>)[k], v, k);
+});
