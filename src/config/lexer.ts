@@ -123,6 +123,8 @@ function cutLines(source: string, file: string, sink: DiagnosticSink | null, fn:
 }
 
 const TOKEN_SPECIAL_RE = /["'\\$]/;
+/** A line that is one word with nothing to interpret: no blank, quote, backslash, '$' or brace. */
+const ONE_WORD_RE = /^[^ \t"'\\${}]+$/;
 const BLANK_RE = /[ \t]/;
 
 /**
@@ -202,6 +204,8 @@ export function tokenize(text: string, col0: number): Word[] {
  * when the column is the same), so no later stage copies words to place them.
  */
 export function tokenizeAt(text: string, col0: number, at: SourcePos): PlacedWord[] {
+  // One plain word (every line of a VIP block): no split, no closure.
+  if (ONE_WORD_RE.test(text)) return [{ text, pos: col0 === at.col ? at : { file: at.file, line: at.line, col: col0 }, quoted: false }];
   const place = (t: string, col: number, quoted: boolean): PlacedWord =>
     ({ text: t, pos: col === at.col ? at : { file: at.file, line: at.line, col }, quoted });
   if (!TOKEN_SPECIAL_RE.test(text)) return plainWords(text, col0, place);

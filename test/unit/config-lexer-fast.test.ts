@@ -65,3 +65,13 @@ test('auth_pass longer than 8 bytes in UTF-8 gets keepalived\'s warning, counted
   assert.equal(notes('123456é'), 0); // 7 characters, 8 bytes
   assert.equal(notes('12345\u{1d11e}'), 1); // a surrogate pair is 4 bytes
 });
+
+test('a one-word line (the fast path) is placed as plainWords places it', () => {
+  const at = { file: '/k.conf', line: 9, col: 5 };
+  const one = tokenizeAt('10.0.0.1/32', 5, at);
+  assert.deepEqual(one.map((w) => [w.text, w.pos, w.quoted]), [['10.0.0.1/32', at, false]]);
+  assert.equal(one[0]!.pos, at);
+  // A word that does not start the line (after @id or a substitution) has its own column.
+  assert.deepEqual(tokenizeAt('x', 9, at).map((w) => w.pos), [{ file: '/k.conf', line: 9, col: 9 }]);
+  for (const t of ['a{', '}', 'a"b"', 'a\\b', '$X', 'a b', 'a\tb']) assert.deepEqual(tokenize(t, 1), tokenize(` ${t}`, 0).map((w) => ({ ...w })), t);
+});
