@@ -98,6 +98,19 @@ function canonicalV4End(text: string): number {
   return i === text.length || text.charCodeAt(i) === 0x2f ? i : -1;
 }
 
+/** `text` from `from` to its end as a number, when that is 1 to 3 ASCII digits; else null (the caller decides). */
+function smallDecimal(text: string, from: number): number | null {
+  const n = text.length - from;
+  if (n < 1 || n > 3) return null;
+  let v = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) return null;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
 /** ADDRESS[/PREFIX]; the prefix defaults to the full length. */
 export function parsePrefixed(text: string): { address: string; family: Family; prefixLength: number } | null {
   const end = canonicalV4End(text);
@@ -105,7 +118,7 @@ export function parsePrefixed(text: string): { address: string; family: Family; 
   if (end >= 0 && end < 13) {
     const address = end === text.length ? text : text.slice(0, end);
     if (end === text.length) return { address, family: 4, prefixLength: 32 };
-    const len = parseIntStrict(text.slice(end + 1));
+    const len = smallDecimal(text, end + 1) ?? parseIntStrict(text.slice(end + 1));
     return len === null || len < 0 || len > 32 ? null : { address, family: 4, prefixLength: len };
   }
   const slash = text.indexOf('/');
