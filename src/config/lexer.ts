@@ -100,9 +100,26 @@ function cutLines(source: string, file: string, sink: DiagnosticSink | null, fn:
     let end = source.indexOf('\n', start);
     if (end < 0) end = source.length;
     const stop = end > start && source.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    const raw = source.slice(start, stop);
+    const from = start;
     start = end + 1;
     lineNo++;
+    // Common case: blanks are spaces and tabs only, and the words hold no comment,
+    // quote or continuation: the text is cut once, with no copy of the raw line.
+    let a = from;
+    let b = stop;
+    while (a < b && (source.charCodeAt(a) === 32 || source.charCodeAt(a) === 9)) a++;
+    while (b > a && (source.charCodeAt(b - 1) === 32 || source.charCodeAt(b - 1) === 9)) b--;
+    const ca = source.charCodeAt(a);
+    const cb = source.charCodeAt(b - 1);
+    if (a === b) continue; // a blank line (spaces and tabs only)
+    else if (ca > 32 && ca < 127 && cb > 32 && cb < 127) {
+      const text = source.slice(a, b);
+      if (!SPECIAL_RE.test(text)) {
+        if (fn !== null) fn({ text, pos: { file, line: lineNo, col: a - from + 1 }, continued: false });
+        continue;
+      }
+    }
+    const raw = source.slice(from, stop);
     if (!SPECIAL_RE.test(raw)) {
       // Common case: no comment, quote or continuation (and no result object to allocate).
       if (fn === null) continue;
