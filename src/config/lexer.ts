@@ -67,9 +67,12 @@ export function leadingBlanks(s: string): number {
 /** Splits a file into logical lines (blank and comment-only lines dropped). */
 export function splitLines(source: string, file: string, sink: DiagnosticSink): LogicalLine[] {
   const out: LogicalLine[] = [];
-  eachLine(source, file, sink, (l) => out.push(l));
+  eachLine(source, file, sink, (text, pos, continued) => out.push({ text, pos, continued }));
   return out;
 }
+
+/** A logical line's parts, passed as arguments (no object per line). */
+export type LineFn = (text: string, pos: SourcePos, continued: boolean) => void;
 
 /**
  * splitLines() one line at a time: `fn` gets each logical line as it is cut,
@@ -78,7 +81,7 @@ export function splitLines(source: string, file: string, sink: DiagnosticSink): 
  * splitLines always reported it), by a first pass that looks only at lines
  * holding a quote.
  */
-export function eachLine(source: string, file: string, sink: DiagnosticSink, fn: (line: LogicalLine) => void): void {
+export function eachLine(source: string, file: string, sink: DiagnosticSink, fn: LineFn): void {
   reportUnterminatedQuotes(source, file, sink);
   cutLines(source, file, null, fn);
 }
@@ -93,7 +96,7 @@ function reportUnterminatedQuotes(source: string, file: string, sink: Diagnostic
  * The line cutter. With `sink` (and no fn) it only reports unterminated quotes;
  * with `fn` (and no sink) it hands on every line that has no unterminated quote.
  */
-function cutLines(source: string, file: string, sink: DiagnosticSink | null, fn: ((line: LogicalLine) => void) | null): void {
+function cutLines(source: string, file: string, sink: DiagnosticSink | null, fn: LineFn | null): void {
   // The same pieces as source.split(/\r?\n/), without the array of every physical line.
   let lineNo = 0;
   for (let start = 0; start <= source.length; ) {
@@ -115,7 +118,7 @@ function cutLines(source: string, file: string, sink: DiagnosticSink | null, fn:
     else if (ca > 32 && ca < 127 && cb > 32 && cb < 127) {
       const text = source.slice(a, b);
       if (!SPECIAL_RE.test(text)) {
-        if (fn !== null) fn({ text, pos: { file, line: lineNo, col: a - from + 1 }, continued: false });
+        if (fn !== null) fn(text, { file, line: lineNo, col: a - from + 1 }, false);
         continue;
       }
     }
@@ -125,7 +128,7 @@ function cutLines(source: string, file: string, sink: DiagnosticSink | null, fn:
       if (fn === null) continue;
       const text = raw.trim();
       // text[0] is the first non-blank character of raw, so its first index there is the indent.
-      if (text !== '') fn({ text, pos: { file, line: lineNo, col: raw.indexOf(text[0]!) + 1 }, continued: false });
+      if (text !== '') fn(text, { file, line: lineNo, col: raw.indexOf(text[0]!) + 1 }, false);
       continue;
     }
     const { text, continued, unterminatedQuote } = stripLine(raw);
@@ -135,7 +138,7 @@ function cutLines(source: string, file: string, sink: DiagnosticSink | null, fn:
       continue;
     }
     if (fn === null || (text === '' && !continued)) continue;
-    fn({ text, pos, continued });
+    fn(text, pos, continued);
   }
 }
 

@@ -47,19 +47,19 @@ class Preprocessor {
     // Lines are handled as they are cut (never a list of the file's lines);
     // `body` collects a multi-line $NAME= definition until its last line.
     let body: { name: string; lines: string[] } | null = null;
-    eachLine(read.text, path, this.sink, (line) => {
+    eachLine(read.text, path, this.sink, (text, pos, continued) => {
       if (body !== null) {
-        if (line.text !== '') body.lines.push(line.text);
-        if (!line.continued) { this.defs.set(body.name, { lines: body.lines, multiline: true }); body = null; }
+        if (text !== '') body.lines.push(text);
+        if (!continued) { this.defs.set(body.name, { lines: body.lines, multiline: true }); body = null; }
         return;
       }
       // The anchored regexes run only on lines that can match ('i'nclude, '$'NAME=): most lines are neither.
-      const first = line.text.charCodeAt(0);
-      const inc = first === CH_I ? INCLUDE_RE.exec(line.text) : null;
-      if (inc) { this.include(inc[2]!.trim(), inc[1] !== '', line.pos, dirname(path), depth); return; }
-      const def = first === CH_DOLLAR ? DEF_RE.exec(line.text) : null;
-      if (def && line.continued && def[2]!.trim() === '') { body = { name: def[1]!, lines: [] }; return; }
-      this.line(line.text, line.pos, 0);
+      const first = text.charCodeAt(0);
+      const inc = first === CH_I ? INCLUDE_RE.exec(text) : null;
+      if (inc) { this.include(inc[2]!.trim(), inc[1] !== '', pos, dirname(path), depth); return; }
+      const def = first === CH_DOLLAR ? DEF_RE.exec(text) : null;
+      if (def && continued && def[2]!.trim() === '') { body = { name: def[1]!, lines: [] }; return; }
+      this.line(text, pos, 0);
     });
     // A definition still open at the end of the file holds what was read of it.
     if (body !== null) { const b: { name: string; lines: string[] } = body; this.defs.set(b.name, { lines: b.lines, multiline: true }); }
