@@ -60,9 +60,9 @@ export function checkConfig(mainPath: string, reader: ConfigReader, options: Che
   // each finished top-level block to the draft, then is dropped.
   // The items of address blocks go to the draft's values as they are parsed (block-items.ts).
   const tree = new TreeBuilder(sink, (node) => readRoot(node, draft, sink), addressBlockReaders());
-  preprocessTo(mainPath, reader, sink, { configId: options.configId }, (line) => {
-    order.add(line.pos);
-    tree.push(line);
+  preprocessTo(mainPath, reader, sink, { configId: options.configId }, (words, pos) => {
+    order.add(pos);
+    tree.pushWords(words);
   });
   tree.finish();
   const config = validate(draft, order.rank, options.env, sink);

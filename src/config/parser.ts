@@ -63,7 +63,11 @@ export class TreeBuilder {
   }
 
   push(line: Line): void {
-    const words = line.words;
+    this.pushWords(line.words);
+  }
+
+  /** push() for a line's words alone (the streaming reader passes no Line object). */
+  pushWords(words: readonly PlacedWord[]): void {
     if (words.length === 0) return;
     let wi = 0;
     const pending = this.pending;

@@ -38,7 +38,7 @@ class Preprocessor {
     private readonly reader: ConfigReader,
     private readonly sink: DiagnosticSink,
     private readonly options: PreprocessOptions,
-    private readonly emit: (line: Line) => void,
+    private readonly emit: WordsFn,
   ) {}
 
   file(path: string, depth: number, from: SourcePos | null, strict: boolean): void {
@@ -119,7 +119,7 @@ class Preprocessor {
     }
     const lead = leadingBlanks(text);
     const words = tokenizeAt(body, pos.col + lead + (text.length - lead - body.length), pos);
-    if (words.length > 0) this.emit({ words, pos });
+    if (words.length > 0) this.emit(words, pos);
   }
 
   /** One pass of substitution; keepalived leaves unknown names as they are. */
@@ -155,15 +155,18 @@ class Preprocessor {
   }
 }
 
+/** A word line's words and position, passed as arguments (no object per line). */
+export type WordsFn = (words: readonly PlacedWord[], pos: SourcePos) => void;
+
 /** Reads `mainPath` and everything it includes, handing each word line to `emit` in reading order. */
-export function preprocessTo(mainPath: string, reader: ConfigReader, sink: DiagnosticSink, options: PreprocessOptions, emit: (line: Line) => void): void {
+export function preprocessTo(mainPath: string, reader: ConfigReader, sink: DiagnosticSink, options: PreprocessOptions, emit: WordsFn): void {
   new Preprocessor(reader, sink, options, emit).file(mainPath, 0, null, false);
 }
 
 /** The same, as a list of every word line (tests). */
 export function preprocess(mainPath: string, reader: ConfigReader, sink: DiagnosticSink, options: PreprocessOptions): Line[] {
   const out: Line[] = [];
-  preprocessTo(mainPath, reader, sink, options, (l) => out.push(l));
+  preprocessTo(mainPath, reader, sink, options, (words, pos) => out.push({ words, pos }));
   return out;
 }
 
