@@ -1,5 +1,6 @@
 // The config test (`vipkeeper -t`): read, parse, validate and report every
 // problem at once. Pure: the reader and the host facts are passed in.
+import { addressBlockReaders } from './block-items.ts';
 import { DiagnosticSink, exitStatus, type Diagnostic } from './diagnostics.ts';
 import { emptyDraft, readRoot } from './keywords.ts';
 import type { Config } from './model.ts';
@@ -57,10 +58,11 @@ export function checkConfig(mainPath: string, reader: ConfigReader, options: Che
   const draft = emptyDraft();
   // One pass, streaming: each line goes to the tree builder as it is read, and
   // each finished top-level block to the draft, then is dropped.
-  const tree = new TreeBuilder(sink, (node) => readRoot(node, draft, sink));
-  preprocessTo(mainPath, reader, sink, { configId: options.configId }, (line) => {
-    order.add(line.pos);
-    tree.push(line);
+  // The items of address blocks go to the draft's values as they are parsed (block-items.ts).
+  const tree = new TreeBuilder(sink, (node) => readRoot(node, draft, sink), addressBlockReaders());
+  preprocessTo(mainPath, reader, sink, { configId: options.configId }, (words, pos) => {
+    order.add(pos);
+    tree.pushWords(words);
   });
   tree.finish();
   const config = validate(draft, order.rank, options.env, sink);

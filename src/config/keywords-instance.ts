@@ -8,6 +8,7 @@ import type { Node } from './parser.ts';
 import { walkSection, type Section } from './section.ts';
 import { boolField, intField, secondsField, stringField, timerField } from './keywords-common.ts';
 import { parseRouteOrRule, parseUnicastPeer, parseVirtualAddress } from './keywords-addr.ts';
+import { itemsRead } from './block-items.ts';
 import { trackBlock, type RawTrack } from './keywords-track.ts';
 import { arg, intArg, noExtraArgs, parseIntStrict, scriptArg, where, type Mutable } from './values.ts';
 
@@ -65,6 +66,8 @@ function addresses(field: 'vips' | 'evips') {
   return (node: Node, d: InstanceDraft, sink: DiagnosticSink): void => {
     if (node.children === null) { sink.error(node.pos, `'${node.keyword}' expects a '{' block`); return; }
     if (field === 'vips') d.sawVipBlock = true;
+    const read = itemsRead<VirtualAddress>(node);
+    if (read !== null) { d[field] = read.replay(sink, d[field]); return; }
     for (const item of node.children) {
       const vip = parseVirtualAddress(item, sink);
       if (!vip) continue;
@@ -81,6 +84,11 @@ function addresses(field: 'vips' | 'evips') {
 function routes(kind: 'route' | 'rule') {
   return (node: Node, d: InstanceDraft, sink: DiagnosticSink): void => {
     if (node.children === null) { sink.error(node.pos, `'${node.keyword}' expects a '{' block`); return; }
+    const read = itemsRead<RouteOrRule>(node);
+    if (read !== null) {
+      if (kind === 'route') d.virtualRoutes = read.replay(sink, d.virtualRoutes); else d.virtualRules = read.replay(sink, d.virtualRules);
+      return;
+    }
     for (const item of node.children) {
       const r = parseRouteOrRule(item, kind, sink);
       if (r) (kind === 'route' ? d.virtualRoutes : d.virtualRules).push(r);

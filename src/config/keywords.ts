@@ -4,6 +4,7 @@ import type { DiagnosticSink } from './diagnostics.ts';
 import type { RouteOrRule, VirtualAddress } from './model.ts';
 import type { Node } from './parser.ts';
 import { walkSection } from './section.ts';
+import { itemsRead } from './block-items.ts';
 import { defaultGlobal, GLOBAL_SECTION, type GlobalDraft } from './keywords-global.ts';
 import { defaultInstance, INSTANCE_SECTION, type InstanceDraft } from './keywords-instance.ts';
 import { defaultSyncGroup, SYNC_GROUP_SECTION, type SyncGroupDraft } from './keywords-sync.ts';
@@ -91,16 +92,25 @@ function root(node: Node, d: Draft, sink: DiagnosticSink): void {
       d.syncGroups.push(g);
       return;
     }
-    case 'static_ipaddress':
+    case 'static_ipaddress': {
+      const read = itemsRead<VirtualAddress>(node);
+      if (read !== null) { d.staticAddresses = read.replay(sink, d.staticAddresses); return; }
       for (const item of node.children ?? []) { const a = parseVirtualAddress(item, sink); if (a) d.staticAddresses.push(a); }
       return;
+    }
     case 'static_routes':
-    case 'static_rules':
+    case 'static_rules': {
+      const read = itemsRead<RouteOrRule>(node);
+      if (read !== null) {
+        if (node.keyword === 'static_routes') d.staticRoutes = read.replay(sink, d.staticRoutes); else d.staticRules = read.replay(sink, d.staticRules);
+        return;
+      }
       for (const item of node.children ?? []) {
         const r = parseRouteOrRule(item, node.keyword === 'static_routes' ? 'route' : 'rule', sink);
         if (r) (node.keyword === 'static_routes' ? d.staticRoutes : d.staticRules).push(r);
       }
       return;
+    }
   }
   if (SKIPPED_SECTIONS.includes(node.keyword)) {
     sink.warning(node.pos, `'${node.keyword}' is an LVS/BFD section: out of scope for vipkeeper - skipped`, 'none');

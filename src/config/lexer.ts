@@ -67,35 +67,84 @@ export function leadingBlanks(s: string): number {
 /** Splits a file into logical lines (blank and comment-only lines dropped). */
 export function splitLines(source: string, file: string, sink: DiagnosticSink): LogicalLine[] {
   const out: LogicalLine[] = [];
+  eachLine(source, file, sink, (text, pos, continued) => out.push({ text, pos, continued }));
+  return out;
+}
+
+/** A logical line's parts, passed as arguments (no object per line). */
+export type LineFn = (text: string, pos: SourcePos, continued: boolean) => void;
+
+/**
+ * splitLines() one line at a time: `fn` gets each logical line as it is cut,
+ * so a file of millions of lines never holds them all. An unterminated quote
+ * is reported for the whole file before the first line is handed on (where
+ * splitLines always reported it), by a first pass that looks only at lines
+ * holding a quote.
+ */
+export function eachLine(source: string, file: string, sink: DiagnosticSink, fn: LineFn): void {
+  reportUnterminatedQuotes(source, file, sink);
+  cutLines(source, file, null, fn);
+}
+
+function reportUnterminatedQuotes(source: string, file: string, sink: DiagnosticSink): void {
+  // Most files hold no quote at all: two native scans, and no line is cut.
+  if (source.indexOf('"') < 0 && source.indexOf("'") < 0) return;
+  cutLines(source, file, sink, null);
+}
+
+/**
+ * The line cutter. With `sink` (and no fn) it only reports unterminated quotes;
+ * with `fn` (and no sink) it hands on every line that has no unterminated quote.
+ */
+function cutLines(source: string, file: string, sink: DiagnosticSink | null, fn: LineFn | null): void {
   // The same pieces as source.split(/\r?\n/), without the array of every physical line.
   let lineNo = 0;
   for (let start = 0; start <= source.length; ) {
     let end = source.indexOf('\n', start);
     if (end < 0) end = source.length;
     const stop = end > start && source.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    const raw = source.slice(start, stop);
+    const from = start;
     start = end + 1;
     lineNo++;
+    // Common case: blanks are spaces and tabs only, and the words hold no comment,
+    // quote or continuation: the text is cut once, with no copy of the raw line.
+    let a = from;
+    let b = stop;
+    while (a < b && (source.charCodeAt(a) === 32 || source.charCodeAt(a) === 9)) a++;
+    while (b > a && (source.charCodeAt(b - 1) === 32 || source.charCodeAt(b - 1) === 9)) b--;
+    const ca = source.charCodeAt(a);
+    const cb = source.charCodeAt(b - 1);
+    if (a === b) continue; // a blank line (spaces and tabs only)
+    else if (ca > 32 && ca < 127 && cb > 32 && cb < 127) {
+      const text = source.slice(a, b);
+      if (!SPECIAL_RE.test(text)) {
+        if (fn !== null) fn(text, { file, line: lineNo, col: a - from + 1 }, false);
+        continue;
+      }
+    }
+    const raw = source.slice(from, stop);
     if (!SPECIAL_RE.test(raw)) {
       // Common case: no comment, quote or continuation (and no result object to allocate).
+      if (fn === null) continue;
       const text = raw.trim();
       // text[0] is the first non-blank character of raw, so its first index there is the indent.
-      if (text !== '') out.push({ text, pos: { file, line: lineNo, col: raw.indexOf(text[0]!) + 1 }, continued: false });
+      if (text !== '') fn(text, { file, line: lineNo, col: raw.indexOf(text[0]!) + 1 }, false);
       continue;
     }
     const { text, continued, unterminatedQuote } = stripLine(raw);
     const pos = { file, line: lineNo, col: leadingBlanks(raw) + 1 };
     if (unterminatedQuote) {
-      sink.error(pos, `Unterminated quote '${text}' - line ignored`); // keepalived drops the line too
+      sink?.error(pos, `Unterminated quote '${text}' - line ignored`); // keepalived drops the line too
       continue;
     }
-    if (text === '' && !continued) continue;
-    out.push({ text, pos, continued });
+    if (fn === null || (text === '' && !continued)) continue;
+    fn(text, pos, continued);
   }
-  return out;
 }
 
 const TOKEN_SPECIAL_RE = /["'\\$]/;
+/** A line that is one word with nothing to interpret: no blank, quote, backslash, '$' or brace. */
+const ONE_WORD_RE = /^[^ \t"'\\${}]+$/;
 const BLANK_RE = /[ \t]/;
 
 /**
@@ -175,6 +224,8 @@ export function tokenize(text: string, col0: number): Word[] {
  * when the column is the same), so no later stage copies words to place them.
  */
 export function tokenizeAt(text: string, col0: number, at: SourcePos): PlacedWord[] {
+  // One plain word (every line of a VIP block): no split, no closure.
+  if (ONE_WORD_RE.test(text)) return [{ text, pos: col0 === at.col ? at : { file: at.file, line: at.line, col: col0 }, quoted: false }];
   const place = (t: string, col: number, quoted: boolean): PlacedWord =>
     ({ text: t, pos: col === at.col ? at : { file: at.file, line: at.line, col }, quoted });
   if (!TOKEN_SPECIAL_RE.test(text)) return plainWords(text, col0, place);

@@ -23,7 +23,17 @@ export interface Node {
   children: Node[] | null;
   /** Where the block's '}' is (keepalived reports block-end checks there). */
   end: SourcePos | null;
+  /** A streamed block: what its ItemReader made of its items (its children then stay []). */
+  read?: unknown;
 }
+
+/** Reads a block's items one by one as each is complete, instead of keeping them as children. */
+export interface ItemReader {
+  item(node: Node): void;
+}
+
+/** Chooses, as a block opens, whether its items are streamed: `stack` is the blocks around it, outermost first. */
+export type BlockReaders = (stack: readonly Node[], node: Node) => ItemReader | null;
 
 const isBrace = (w: PlacedWord, brace: '{' | '}'): boolean => !w.quoted && w.text === brace;
 
@@ -33,21 +43,38 @@ const NO_ARGS: readonly Arg[] = Object.freeze([]);
 /** Builds the statement tree line by line; brace errors are reported, never thrown. */
 export class TreeBuilder {
   private readonly stack: Node[] = [];
+  /** The ItemReader of each open block (null: its items are kept as children). */
+  private readonly readers: (ItemReader | null)[] = [];
   /** The last statement, if it ended its line without a brace: a '{' first on the next line opens its block. */
   private pending: Node | null = null;
 
   /** `onRoot` receives each top-level statement once nothing more can be added to it. */
-  constructor(private readonly sink: DiagnosticSink, private readonly onRoot: (node: Node) => void) {}
+  constructor(
+    private readonly sink: DiagnosticSink,
+    private readonly onRoot: (node: Node) => void,
+    private readonly blockReaders: BlockReaders | null = null,
+  ) {}
+
+  /** A statement nothing more can be added to: handed on if it is top-level or its block is streamed. */
+  private done(node: Node): void {
+    const n = this.stack.length;
+    if (n === 0) this.onRoot(node);
+    else this.readers[n - 1]?.item(node);
+  }
 
   push(line: Line): void {
-    const words = line.words;
+    this.pushWords(line.words);
+  }
+
+  /** push() for a line's words alone (the streaming reader passes no Line object). */
+  pushWords(words: readonly PlacedWord[]): void {
     if (words.length === 0) return;
     let wi = 0;
     const pending = this.pending;
     this.pending = null;
     if (pending !== null) {
       if (isBrace(words[0]!, '{')) { this.open(pending); wi = 1; }
-      else if (this.stack.length === 0) this.onRoot(pending);
+      else this.done(pending);
     }
     while (wi < words.length) {
       const w = words[wi]!;
@@ -55,8 +82,9 @@ export class TreeBuilder {
         const closed = this.stack.pop();
         if (closed === undefined) this.sink.error(w.pos, "Extra '}' found");
         else {
+          this.readers.pop();
           closed.end = w.pos;
-          if (this.stack.length === 0) this.onRoot(closed);
+          this.done(closed);
         }
         wi++;
         continue;
@@ -71,10 +99,11 @@ export class TreeBuilder {
       // Placed words are arguments as they are: no copies.
       const args: readonly Arg[] = j === wi + 1 ? NO_ARGS : words.slice(wi + 1, j);
       const node: Node = { keyword: w.text, args, pos: w.pos, children: null, end: null };
-      const parent = this.stack[this.stack.length - 1];
-      if (parent !== undefined) parent.children!.push(node);
+      const depth = this.stack.length;
+      // In a streamed block the item goes to its reader once complete (done()), not to the children.
+      if (depth > 0 && this.readers[depth - 1] === null) this.stack[depth - 1]!.children!.push(node);
       if (j < words.length && isBrace(words[j]!, '{')) { this.open(node); wi = j + 1; continue; }
-      if (j < words.length) { if (parent === undefined) this.onRoot(node); wi = j; continue; } // a '}' follows
+      if (j < words.length) { this.done(node); wi = j; continue; } // a '}' follows
       this.pending = node; // end of line: the next line may open its block
       wi = j;
     }
@@ -82,20 +111,24 @@ export class TreeBuilder {
 
   /** After the last line: hands on what is left and reports blocks never closed. */
   finish(): void {
-    if (this.pending !== null && this.stack.length === 0) this.onRoot(this.pending);
+    if (this.pending !== null) this.done(this.pending);
     this.pending = null;
     if (this.stack.length > 0) {
       const outer = this.stack[0]!;
+      // An unclosed statement inside a streamed block is still one of its items.
+      for (let k = this.stack.length - 1; k > 0; k--) this.readers[k - 1]?.item(this.stack[k]!);
       for (const open of [...this.stack].reverse()) {
         this.sink.error(open.pos, `missing '}' for '${open.keyword}' block opened here`, 'config');
       }
       this.stack.length = 0;
+      this.readers.length = 0;
       this.onRoot(outer);
     }
   }
 
   private open(node: Node): void {
     node.children = [];
+    this.readers.push(this.blockReaders?.(this.stack, node) ?? null);
     this.stack.push(node);
   }
 }

@@ -3,7 +3,7 @@
 // lines, $NAME=value definitions (multi-line with trailing '\'), $NAME and
 // ${NAME} substitution, and ~SEQ(var, start, step, end) repetition.
 import type { DiagnosticSink, SourcePos } from './diagnostics.ts';
-import { leadingBlanks, splitLines, tokenize, tokenizeAt, type LogicalLine, type PlacedWord } from './lexer.ts';
+import { eachLine, leadingBlanks, tokenize, tokenizeAt, type LogicalLine, type PlacedWord } from './lexer.ts';
 import { dirname, hasGlobMagic, resolvePath, type ConfigReader } from './source.ts';
 
 export interface Line {
@@ -38,32 +38,31 @@ class Preprocessor {
     private readonly reader: ConfigReader,
     private readonly sink: DiagnosticSink,
     private readonly options: PreprocessOptions,
-    private readonly emit: (line: Line) => void,
+    private readonly emit: WordsFn,
   ) {}
 
   file(path: string, depth: number, from: SourcePos | null, strict: boolean): void {
     const read = this.reader.read(path);
     if ('refused' in read) { this.refused(path, read.refused, from, strict); return; }
-    const lines = splitLines(read.text, path, this.sink);
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      // The anchored regexes run only on lines that can match ('i'nclude, '$'NAME=): most lines are neither.
-      const first = line.text.charCodeAt(0);
-      const inc = first === CH_I ? INCLUDE_RE.exec(line.text) : null;
-      if (inc) { this.include(inc[2]!.trim(), inc[1] !== '', line.pos, dirname(path), depth); continue; }
-      const def = first === CH_DOLLAR ? DEF_RE.exec(line.text) : null;
-      if (def && line.continued && def[2]!.trim() === '') {
-        const body: string[] = [];
-        while (i + 1 < lines.length) {
-          const next = lines[++i]!;
-          if (next.text !== '') body.push(next.text);
-          if (!next.continued) break;
-        }
-        this.defs.set(def[1]!, { lines: body, multiline: true });
-        continue;
+    // Lines are handled as they are cut (never a list of the file's lines);
+    // `body` collects a multi-line $NAME= definition until its last line.
+    let body: { name: string; lines: string[] } | null = null;
+    eachLine(read.text, path, this.sink, (text, pos, continued) => {
+      if (body !== null) {
+        if (text !== '') body.lines.push(text);
+        if (!continued) { this.defs.set(body.name, { lines: body.lines, multiline: true }); body = null; }
+        return;
       }
-      this.line(line.text, line.pos, 0);
-    }
+      // The anchored regexes run only on lines that can match ('i'nclude, '$'NAME=): most lines are neither.
+      const first = text.charCodeAt(0);
+      const inc = first === CH_I ? INCLUDE_RE.exec(text) : null;
+      if (inc) { this.include(inc[2]!.trim(), inc[1] !== '', pos, dirname(path), depth); return; }
+      const def = first === CH_DOLLAR ? DEF_RE.exec(text) : null;
+      if (def && continued && def[2]!.trim() === '') { body = { name: def[1]!, lines: [] }; return; }
+      this.line(text, pos, 0);
+    });
+    // A definition still open at the end of the file holds what was read of it.
+    if (body !== null) { const b: { name: string; lines: string[] } = body; this.defs.set(b.name, { lines: b.lines, multiline: true }); }
   }
 
   /**
@@ -120,7 +119,7 @@ class Preprocessor {
     }
     const lead = leadingBlanks(text);
     const words = tokenizeAt(body, pos.col + lead + (text.length - lead - body.length), pos);
-    if (words.length > 0) this.emit({ words, pos });
+    if (words.length > 0) this.emit(words, pos);
   }
 
   /** One pass of substitution; keepalived leaves unknown names as they are. */
@@ -156,15 +155,18 @@ class Preprocessor {
   }
 }
 
+/** A word line's words and position, passed as arguments (no object per line). */
+export type WordsFn = (words: readonly PlacedWord[], pos: SourcePos) => void;
+
 /** Reads `mainPath` and everything it includes, handing each word line to `emit` in reading order. */
-export function preprocessTo(mainPath: string, reader: ConfigReader, sink: DiagnosticSink, options: PreprocessOptions, emit: (line: Line) => void): void {
+export function preprocessTo(mainPath: string, reader: ConfigReader, sink: DiagnosticSink, options: PreprocessOptions, emit: WordsFn): void {
   new Preprocessor(reader, sink, options, emit).file(mainPath, 0, null, false);
 }
 
 /** The same, as a list of every word line (tests). */
 export function preprocess(mainPath: string, reader: ConfigReader, sink: DiagnosticSink, options: PreprocessOptions): Line[] {
   const out: Line[] = [];
-  preprocessTo(mainPath, reader, sink, options, (l) => out.push(l));
+  preprocessTo(mainPath, reader, sink, options, (words, pos) => out.push({ words, pos }));
   return out;
 }
 

@@ -65,3 +65,33 @@ test('auth_pass longer than 8 bytes in UTF-8 gets keepalived\'s warning, counted
   assert.equal(notes('123456é'), 0); // 7 characters, 8 bytes
   assert.equal(notes('12345\u{1d11e}'), 1); // a surrogate pair is 4 bytes
 });
+
+test('a one-word line (the fast path) is placed as plainWords places it', () => {
+  const at = { file: '/k.conf', line: 9, col: 5 };
+  const one = tokenizeAt('10.0.0.1/32', 5, at);
+  assert.deepEqual(one.map((w) => [w.text, w.pos, w.quoted]), [['10.0.0.1/32', at, false]]);
+  assert.equal(one[0]!.pos, at);
+  // A word that does not start the line (after @id or a substitution) has its own column.
+  assert.deepEqual(tokenizeAt('x', 9, at).map((w) => w.pos), [{ file: '/k.conf', line: 9, col: 9 }]);
+  for (const t of ['a{', '}', 'a"b"', 'a\\b', '$X', 'a b', 'a\tb']) assert.deepEqual(tokenize(t, 1), tokenize(` ${t}`, 0).map((w) => ({ ...w })), t);
+});
+
+/** splitLines as it was before its fast path: every line sliced whole, then trimmed. */
+function splitLinesReference(source: string): { text: string; pos: unknown; continued: boolean }[] {
+  const out: { text: string; pos: unknown; continued: boolean }[] = [];
+  const raws = source.split(/\r?\n/);
+  raws.forEach((raw, i) => {
+    if (/[#!"'\\]/.test(raw)) { out.push(...splitLines(raw, 'f', new DiagnosticSink()).map((l) => ({ ...l, pos: { ...l.pos, line: i + 1 } }))); return; }
+    const text = raw.trim();
+    if (text !== '') out.push({ text, pos: { file: 'f', line: i + 1, col: raw.indexOf(text[0]!) + 1 }, continued: false });
+  });
+  return out;
+}
+
+test('splitLines cuts, trims and places lines as slicing each whole line and trimming it does', () => {
+  const piece = fc.constantFrom(' ', '\t', '\r', '\n', '\r\n', 'a', 'bc', '{', '}', '#', '"', '\\', '\u00a0', '\v', '\u2028', 'é', '10.0.0.1/32');
+  fc.assert(fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+    const src = parts.join('');
+    assert.deepEqual(splitLines(src, 'f', new DiagnosticSink()), splitLinesReference(src));
+  }), { numRuns: 3000 });
+});
