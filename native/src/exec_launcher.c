@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -77,6 +78,28 @@ static int parse_groups(const char *s, gid_t *groups, size_t *n) {
   return 0;
 }
 
+/*
+ * Every descriptor above 3 is closed at exec: the daemon's own are
+ * close-on-exec already, but whatever started the daemon (a shell, ssh, a
+ * supervisor) may have left it open ones, which a script running as another
+ * user must not get. close_range (Linux 5.11) marks them all at once; the
+ * /proc/self/fd walk is the fallback.
+ */
+static int cloexec_from(int lowest) {
+  if (close_range((unsigned)lowest, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return 0;
+  DIR *d = opendir("/proc/self/fd");
+  if (d == NULL) return -1;
+  int self = dirfd(d);
+  for (struct dirent *e = readdir(d); e != NULL; e = readdir(d)) {
+    char *end;
+    long fd = strtol(e->d_name, &end, 10);
+    if (*end != '\0' || fd < lowest || fd == self) continue;
+    if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF) { closedir(d); return -1; }
+  }
+  closedir(d);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   static gid_t groups[MAX_GROUPS];
   unsigned long uid, gid;
@@ -85,6 +108,7 @@ int main(int argc, char **argv) {
 
   /* fd 3, if open, must not survive a successful exec. */
   if (fcntl(3, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF) fail(EXIT_USAGE, "fcntl", errno);
+  if (cloexec_from(4) != 0) fail(EXIT_USAGE, "cloexec", errno);
   if (argc < 6 || strcmp(argv[4], "--") != 0 || parse_id(argv[1], &uid) != 0 || parse_id(argv[2], &gid) != 0 ||
       parse_groups(argv[3], groups, &ngroups) != 0)
     fail(EXIT_USAGE, "usage", EINVAL);

@@ -42,7 +42,7 @@ function exists(path: string): boolean {
 
 function makeFifo(path: string): void {
   // Node has no mkfifo(3); coreutils' mkfifo is one exec at start-up.
-  const r = spawnSync('mkfifo', ['-m', '0600', path], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync('/usr/bin/mkfifo', ['-m', '0600', '--', path], { stdio: ['ignore', 'ignore', 'pipe'] });
   if (r.status !== 0) {
     throw new VipkeeperError('VIPKEEPER_ERR_CONFIG', `Unable to create notify fifo ${path}: ${r.error?.message ?? r.stderr?.toString().trim()}`);
   }

@@ -42,7 +42,12 @@ export interface FsProbe {
   realpath(path: string): string | null;
 }
 
-export interface ScriptUser { readonly uid: number; readonly gid: number }
+export interface ScriptUser {
+  readonly uid: number;
+  readonly gid: number;
+  /** Supplementary groups the script gets (the launcher sets them; keepalived sets none). */
+  readonly groups?: readonly number[];
+}
 
 const isDir = (m: number) => (m & S_IFMT) === S_IFDIR;
 const isReg = (m: number) => (m & S_IFMT) === S_IFREG;
@@ -58,7 +63,8 @@ export function isExecutableBy(st: StatLike, user: ScriptUser): boolean {
 
 /** Path protection is needed when the script runs with root rights. */
 export function needsProtection(st: StatLike, user: ScriptUser): boolean {
-  return user.uid === 0 || user.gid === 0 ||
+  // Root among the supplementary groups gives group root's rights as gid 0 does.
+  return user.uid === 0 || user.gid === 0 || (user.groups?.includes(0) ?? false) ||
     (st.uid === 0 && (st.mode & S_IXUSR) !== 0 && (st.mode & S_ISUID) !== 0) ||
     (st.gid === 0 && (st.mode & S_IXGRP) !== 0 && (st.mode & S_ISGID) !== 0);
 }

@@ -129,3 +129,28 @@ test('timeout: SIGTERM to the group, SIGKILL 2 s later (keepalived 2.2.7), grand
   const gc = Number(readFileSync(gcFile, 'utf8'));
   await waitFor(`grandchild ${gc} to die`, () => processGone(gc), 2000);
 }));
+
+test('a script gets no descriptor the daemon inherited open (above 3), only stdin, stdout and stderr', { skip: process.getuid?.() !== 0 && 'needs root' }, () => withTmpDir('fd', async (dir) => {
+  // A daemon started from a shell or a supervisor may inherit open descriptors
+  // that are not close-on-exec; a script running as another user must not get them.
+  const secret = join(dir, 'secret');
+  writeFileSync(secret, 'root only\n', { mode: 0o600 });
+  const out = join(dir, 'fds');
+  chmodSync(dir, 0o777);
+  const child = `
+    import { runInGroup } from ${JSON.stringify(new URL('../../src/track/spawn-group.ts', import.meta.url).pathname)};
+    const run = runInGroup({ argv: ['/bin/sh', '-c', 'for f in /proc/$$/fd/*; do echo "\${f##*/} $(readlink $f)"; done > ${out}'], ids: { uid: 65534, gid: 65534, groups: [65534] }, timeoutMs: 5000 });
+    const o = await run.done;
+    if (o.kind !== 'exit' || o.code !== 0) { console.error(JSON.stringify(o)); process.exit(1); }
+  `;
+  // The secret is opened by bash at fd 200 (not close-on-exec) that then execs node, as a
+  // supervisor or login shell might leave it. (Node itself marks its low descriptors close-on-exec.)
+  const r = spawnSync('/bin/bash', ['-c', 'exec 200<"$1"; exec "$0" --import tsx --input-type=module -e "$2"', process.execPath, secret, child],
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: process.cwd(), timeout: 20_000 });
+  assert.equal(r.status, 0, r.stderr.toString());
+  const fds = readFileSync(out, 'utf8').trim().split('\n').map((l) => l.split(' ') as [string, string]);
+  // The shell may hold a descriptor of its own (dash: 10); none may be the inherited secret.
+  assert.deepEqual(fds.filter(([, target]) => target === secret), [], `the script could read the secret: ${JSON.stringify(fds)}`);
+  assert.ok(!fds.some(([n]) => n === '200'), `the script had descriptor 200: ${JSON.stringify(fds)}`);
+  assert.ok(fds.some(([n]) => n === '1'), 'the listing ran');
+}));

@@ -59,6 +59,10 @@ test('executable rules as keepalived', () => {
   assert.equal(needsProtection(file(0o755), { uid: 65534, gid: 65534 }), false);
   assert.equal(needsProtection(file(0o4755), { uid: 65534, gid: 65534 }), true);
   assert.equal(needsProtection(file(0o755), { uid: 65534, gid: 0 }), true);
+  // A user with root among its supplementary groups (the launcher sets them) has group root's
+  // rights: its scripts need the same protection as gid 0 (keepalived sets no supplementary groups).
+  assert.equal(needsProtection(file(0o755), { uid: 65534, gid: 65534, groups: [65534, 0] }), true);
+  assert.equal(needsProtection(file(0o755), { uid: 65534, gid: 65534, groups: [65534, 100] }), false);
 });
 
 const PATH = '/usr/bin:/bin';
