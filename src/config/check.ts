@@ -15,6 +15,8 @@ export interface CheckOptions {
   readonly configId: string | null;
   /** Host facts; without them, interface and user checks are skipped. */
   readonly env: CheckEnv | null;
+  /** false: every line takes the general path (tests compare it with the fast path for VIP lines). */
+  readonly plainLines?: boolean;
 }
 
 export interface CheckResult {
@@ -63,6 +65,11 @@ export function checkConfig(mainPath: string, reader: ConfigReader, options: Che
   preprocessTo(mainPath, reader, sink, { configId: options.configId }, (words, pos) => {
     order.add(pos);
     tree.pushWords(words);
+  }, options.plainLines === false ? null : (text, pos) => {
+    // A plain VIP line in a streamed VIP block goes from its text to the model (block-items.ts).
+    if (!tree.pushPlain(text, pos)) return false;
+    order.add(pos);
+    return true;
   });
   tree.finish();
   const config = validate(draft, order.rank, options.env, sink);
