@@ -15,7 +15,7 @@ import { parseRouteOrRule, parseVirtualAddress, plainV4Vip } from './keywords-ad
  * Reads a one-word item line straight from its text: the value, null if it was
  * dropped (after recording why), or undefined to read it the general way.
  */
-type PlainRead<T> = (text: string, pos: SourcePos, sink: DiagnosticSink) => T | null | undefined;
+type PlainRead<T> = (text: string, file: string, line: number, col: number, sink: DiagnosticSink) => T | null | undefined;
 
 /** A sink that keeps every diagnostic (uncapped: the real sink applies its cap on replay). */
 class Recorder extends DiagnosticSink {
@@ -36,13 +36,13 @@ export class ItemsRead<T> implements ItemReader {
   values: T[] = [];
   private readonly recorder = new Recorder();
 
-  readonly plain: ((text: string, pos: SourcePos) => void) | undefined;
+  readonly plain: ((text: string, file: string, line: number, col: number) => void) | undefined;
 
   constructor(private readonly read: (item: Node, sink: DiagnosticSink) => T | null, fast: PlainRead<T> | null = null) {
-    this.plain = fast === null ? undefined : (text, pos) => {
-      const v = fast(text, pos, this.recorder);
+    this.plain = fast === null ? undefined : (text, file, line, col) => {
+      const v = fast(text, file, line, col, this.recorder);
       // Anything the fast reader does not take is the statement the general path would have built.
-      if (v === undefined) this.item({ keyword: text, args: NO_ARGS, pos, children: null, end: null });
+      if (v === undefined) this.item({ keyword: text, args: NO_ARGS, pos: { file, line, col }, children: null, end: null });
       else if (v !== null) this.values.push(v);
     };
   }
@@ -86,7 +86,7 @@ export function addressBlockReaders(): BlockReaders {
     let make: ((item: Node, sink: DiagnosticSink) => unknown) | null = null;
     // VIP blocks read a plain dotted-quad line straight from its text (most lines of a large block).
     let fast: PlainRead<unknown> | null = null;
-    const plainVip: PlainRead<VirtualAddress> = (text, pos) => plainV4Vip(text, pos.file, pos.line) ?? undefined;
+    const plainVip: PlainRead<VirtualAddress> = (text, file, line) => plainV4Vip(text, file, line) ?? undefined;
     if (stack.length === 0) {
       if (node.keyword === 'static_ipaddress') { make = parseVirtualAddress; fast = plainVip; }
       else if (node.keyword === 'static_routes') make = (item, sink) => parseRouteOrRule(item, 'route', sink);
@@ -109,9 +109,10 @@ export function addressBlockReaders(): BlockReaders {
             const vip = parseVirtualAddress(item, sink);
             return vip === null ? null : sameFamily(vip, item.keyword, item.pos, sink);
           };
-          fast = (text, pos, sink): VirtualAddress | null | undefined => {
-            const vip = plainV4Vip(text, pos.file, pos.line);
-            return vip === null ? undefined : sameFamily(vip, text, pos, sink);
+          fast = (text, file, line, col, sink): VirtualAddress | null | undefined => {
+            const vip = plainV4Vip(text, file, line);
+            // A position object only for the warning (rare: most blocks hold one family).
+            return vip === null ? undefined : sameFamily(vip, text, { file, line, col }, sink);
           };
           break;
         case 'virtual_ipaddress_excluded': make = parseVirtualAddress; fast = plainVip; break;

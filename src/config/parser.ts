@@ -35,7 +35,7 @@ export interface ItemReader {
    * without a Node; only readers that have it are offered such lines
    * (TreeBuilder.pushPlain). It must do what item() does with that statement.
    */
-  readonly plain?: ((text: string, pos: SourcePos) => void) | undefined;
+  readonly plain?: ((text: string, file: string, line: number, col: number) => void) | undefined;
 }
 
 /** Chooses, as a block opens, whether its items are streamed: `stack` is the blocks around it, outermost first. */
@@ -54,8 +54,10 @@ export class TreeBuilder {
   /** The last statement, if it ended its line without a brace: a '{' first on the next line opens its block. */
   private pending: Node | null = null;
   /** The same for a line taken by pushPlain(): its word and position, made a Node only if a '{' follows. */
-  private plainText = '';
-  private plainPos: SourcePos | null = null;
+  private plainText: string | null = null;
+  private plainFile = '';
+  private plainLine = 0;
+  private plainCol = 0;
 
   /** `onRoot` receives each top-level statement once nothing more can be added to it. */
   constructor(
@@ -81,7 +83,7 @@ export class TreeBuilder {
    * itself (ItemReader.plain): no word, array or statement object is made.
    * Returns false, having done nothing, when the block's reader does not.
    */
-  pushPlain(text: string, pos: SourcePos): boolean {
+  pushPlain(text: string, file: string, line: number, col: number): boolean {
     const depth = this.stack.length;
     if (depth === 0) return false;
     const reader = this.readers[depth - 1];
@@ -90,19 +92,21 @@ export class TreeBuilder {
     this.flushPlain(false);
     if (this.pending !== null) { this.done(this.pending); this.pending = null; }
     this.plainText = text;
-    this.plainPos = pos;
+    this.plainFile = file;
+    this.plainLine = line;
+    this.plainCol = col;
     return true;
   }
 
   /** Hands on a line taken by pushPlain, or makes it the pending statement if a '{' opens its block. */
   private flushPlain(braceFollows: boolean): void {
-    const pos = this.plainPos;
-    if (pos === null) return;
-    this.plainPos = null;
     const text = this.plainText;
-    this.plainText = '';
-    if (braceFollows) this.pending = { keyword: text, args: NO_ARGS, pos, children: null, end: null };
-    else this.readers[this.stack.length - 1]!.plain!(text, pos);
+    if (text === null) return;
+    this.plainText = null;
+    if (braceFollows) {
+      const pos = { file: this.plainFile, line: this.plainLine, col: this.plainCol };
+      this.pending = { keyword: text, args: NO_ARGS, pos, children: null, end: null };
+    } else this.readers[this.stack.length - 1]!.plain!(text, this.plainFile, this.plainLine, this.plainCol);
   }
 
   /** push() for a line's words alone (the streaming reader passes no Line object). */

@@ -58,6 +58,7 @@ class Preprocessor {
     // Lines are handled as they are cut (never a list of the file's lines);
     // `body` collects a multi-line $NAME= definition until its last line.
     let body: { name: string; lines: string[] } | null = null;
+    const plain = this.plain;
     eachLine(read.text, path, this.sink, (text, pos, continued) => {
       if (body !== null) {
         if (text !== '') body.lines.push(text);
@@ -65,15 +66,17 @@ class Preprocessor {
         return;
       }
       const first = text.charCodeAt(0);
-      // A line of digits, dots and slashes (a VIP line) has nothing to preprocess and is one plain word:
-      // the caller may take it as it is (see PlainFn); line() would hand on exactly this word at `pos`.
-      if (this.plain !== null && !continued && first >= CH_0 && first <= CH_9 && digitsDotsSlashes(text) && this.plain(text, pos)) return;
       // The anchored regexes run only on lines that can match ('i'nclude, '$'NAME=): most lines are neither.
       const inc = first === CH_I ? INCLUDE_RE.exec(text) : null;
       if (inc) { this.include(inc[2]!.trim(), inc[1] !== '', pos, dirname(path), depth); return; }
       const def = first === CH_DOLLAR ? DEF_RE.exec(text) : null;
       if (def && continued && def[2]!.trim() === '') { body = { name: def[1]!, lines: [] }; return; }
       this.line(text, pos, 0);
+    }, plain === null ? null : (text, file, line, col) => {
+      // A line of digits, dots and slashes (a VIP line) has nothing to preprocess and is one plain word:
+      // the caller may take it as it is (see PlainFn); line() would hand on exactly this word at this position.
+      const first = text.charCodeAt(0);
+      return body === null && first >= CH_0 && first <= CH_9 && digitsDotsSlashes(text) && plain(text, file, line, col);
     });
     // A definition still open at the end of the file holds what was read of it.
     if (body !== null) { const b: { name: string; lines: string[] } = body; this.defs.set(b.name, { lines: b.lines, multiline: true }); }
@@ -177,7 +180,7 @@ export type WordsFn = (words: readonly PlacedWord[], pos: SourcePos) => void;
  * made a word list: true if the callee took it (then `emit` does not get it),
  * false to have it emitted as usual.
  */
-export type PlainFn = (text: string, pos: SourcePos) => boolean;
+export type PlainFn = (text: string, file: string, line: number, col: number) => boolean;
 
 /** Reads `mainPath` and everything it includes, handing each word line to `emit` (or `plain`) in reading order. */
 export function preprocessTo(mainPath: string, reader: ConfigReader, sink: DiagnosticSink, options: PreprocessOptions, emit: WordsFn, plain: PlainFn | null = null): void {
