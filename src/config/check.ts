@@ -15,6 +15,8 @@ export interface CheckOptions {
   readonly configId: string | null;
   /** Host facts; without them, interface and user checks are skipped. */
   readonly env: CheckEnv | null;
+  /** false: every line takes the general path (tests compare it with the fast path for VIP lines). */
+  readonly plainLines?: boolean;
 }
 
 export interface CheckResult {
@@ -37,15 +39,19 @@ class ReadingOrder {
   private ranks: Int32Array = new Int32Array(0);
 
   add(pos: { file: string; line: number }): void {
+    this.addLine(pos.file, pos.line);
+  }
+
+  addLine(file: string, line: number): void {
     // Lines of one file come in runs: look its table up once per run, not once per line.
-    if (pos.file !== this.file) { this.file = pos.file; this.ranks = this.byFile.get(pos.file) ?? new Int32Array(0); }
-    if (pos.line >= this.ranks.length) {
-      const grown = new Int32Array(Math.max(64, pos.line * 2)).fill(-1);
+    if (file !== this.file) { this.file = file; this.ranks = this.byFile.get(file) ?? new Int32Array(0); }
+    if (line >= this.ranks.length) {
+      const grown = new Int32Array(Math.max(64, line * 2)).fill(-1);
       grown.set(this.ranks);
       this.ranks = grown;
-      this.byFile.set(pos.file, grown);
+      this.byFile.set(file, grown);
     }
-    if (this.ranks[pos.line] === -1) this.ranks[pos.line] = this.n;
+    if (this.ranks[line] === -1) this.ranks[line] = this.n;
     this.n++;
   }
 
@@ -63,6 +69,11 @@ export function checkConfig(mainPath: string, reader: ConfigReader, options: Che
   preprocessTo(mainPath, reader, sink, { configId: options.configId }, (words, pos) => {
     order.add(pos);
     tree.pushWords(words);
+  }, options.plainLines === false ? null : (text, file, line, col) => {
+    // A plain VIP line in a streamed VIP block goes from its text to the model (block-items.ts).
+    if (!tree.pushPlain(text, file, line, col)) return false;
+    order.addLine(file, line);
+    return true;
   });
   tree.finish();
   const config = validate(draft, order.rank, options.env, sink);

@@ -4,7 +4,7 @@ import { canonicalIp, ipFamily, type Family } from '../base/ip.ts';
 import type { DiagnosticSink } from './diagnostics.ts';
 import type { RouteOrRule, UnicastPeer, VirtualAddress, Where } from './model.ts';
 import type { Node } from './parser.ts';
-import { parseIntStrict, parsePrefixed, where } from './values.ts';
+import { canonicalV4End, parseIntStrict, parsePrefixed, smallDecimal, where } from './values.ts';
 
 const SCOPES = ['site', 'link', 'host', 'nowhere', 'global'];
 const FLAGS: Record<string, keyof VirtualAddress> = {
@@ -55,6 +55,23 @@ for (const [k, v] of Object.entries({
   broadcast: null, dev: null, scope: null, label: null, peer: null, noTrack: false, noDad: false, noPrefixRoute: false,
   home: false, mngTmpAddr: false, autoJoin: false, useVmac: false, preferredLft: null,
 })) Object.defineProperty(BareVip.prototype, k, { value: v, enumerable: true });
+
+/**
+ * A VIP line that is a canonical dotted quad with an optional 1-3 digit prefix
+ * and nothing else, read straight from the line's text (no statement, no parse
+ * result object); null when it is anything else, and the caller then reads the
+ * line the general way (parseVirtualAddress), which also reports what is bad.
+ * For the lines it accepts it gives what parseVirtualAddress gives.
+ */
+export function plainV4Vip(text: string, file: string, line: number): VirtualAddress | null {
+  const end = canonicalV4End(text);
+  // Below 13 characters, as in parsePrefixed: slice() copies rather than keeping a view into the file's text.
+  if (end < 0 || end >= 13) return null;
+  if (end === text.length) return new BareVip(text, 4, 32, file, line);
+  const len = smallDecimal(text, end + 1);
+  if (len === null || len > 32) return null;
+  return new BareVip(text.slice(0, end), 4, len, file, line);
+}
 
 /** One `ADDR[/LEN] [options]` line; null (after reporting) if the address is bad. */
 export function parseVirtualAddress(item: Node, sink: DiagnosticSink): VirtualAddress | null {

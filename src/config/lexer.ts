@@ -81,22 +81,29 @@ export type LineFn = (text: string, pos: SourcePos, continued: boolean) => void;
  * splitLines always reported it), by a first pass that looks only at lines
  * holding a quote.
  */
-export function eachLine(source: string, file: string, sink: DiagnosticSink, fn: LineFn): void {
+export function eachLine(source: string, file: string, sink: DiagnosticSink, fn: LineFn, plain: PlainLineFn | null = null): void {
   reportUnterminatedQuotes(source, file, sink);
-  cutLines(source, file, null, fn);
+  cutLines(source, file, null, fn, plain);
 }
+
+/**
+ * Offered first each line cut as is (printable ASCII ends, no comment, quote or
+ * continuation), with its position as numbers: true if it took the line (then
+ * `fn` does not get it), false to have it handed to `fn`. No position object is made for a line it takes.
+ */
+export type PlainLineFn = (text: string, file: string, line: number, col: number) => boolean;
 
 function reportUnterminatedQuotes(source: string, file: string, sink: DiagnosticSink): void {
   // Most files hold no quote at all: two native scans, and no line is cut.
   if (source.indexOf('"') < 0 && source.indexOf("'") < 0) return;
-  cutLines(source, file, sink, null);
+  cutLines(source, file, sink, null, null);
 }
 
 /**
  * The line cutter. With `sink` (and no fn) it only reports unterminated quotes;
  * with `fn` (and no sink) it hands on every line that has no unterminated quote.
  */
-function cutLines(source: string, file: string, sink: DiagnosticSink | null, fn: LineFn | null): void {
+function cutLines(source: string, file: string, sink: DiagnosticSink | null, fn: LineFn | null, plain: PlainLineFn | null): void {
   // The same pieces as source.split(/\r?\n/), without the array of every physical line.
   let lineNo = 0;
   for (let start = 0; start <= source.length; ) {
@@ -118,7 +125,7 @@ function cutLines(source: string, file: string, sink: DiagnosticSink | null, fn:
     else if (ca > 32 && ca < 127 && cb > 32 && cb < 127) {
       const text = source.slice(a, b);
       if (!SPECIAL_RE.test(text)) {
-        if (fn !== null) fn(text, { file, line: lineNo, col: a - from + 1 }, false);
+        if (fn !== null && (plain === null || !plain(text, file, lineNo, a - from + 1))) fn(text, { file, line: lineNo, col: a - from + 1 }, false);
         continue;
       }
     }

@@ -30,6 +30,12 @@ export interface Node {
 /** Reads a block's items one by one as each is complete, instead of keeping them as children. */
 export interface ItemReader {
   item(node: Node): void;
+  /**
+   * An item that is one plain word alone on its line (`text` at `pos`), read
+   * without a Node; only readers that have it are offered such lines
+   * (TreeBuilder.pushPlain). It must do what item() does with that statement.
+   */
+  readonly plain?: ((text: string, file: string, line: number, col: number) => void) | undefined;
 }
 
 /** Chooses, as a block opens, whether its items are streamed: `stack` is the blocks around it, outermost first. */
@@ -38,7 +44,7 @@ export type BlockReaders = (stack: readonly Node[], node: Node) => ItemReader | 
 const isBrace = (w: PlacedWord, brace: '{' | '}'): boolean => !w.quoted && w.text === brace;
 
 /** Most statements (every VIP line) have no arguments: they share one empty list. */
-const NO_ARGS: readonly Arg[] = Object.freeze([]);
+export const NO_ARGS: readonly Arg[] = Object.freeze([]);
 
 /** Builds the statement tree line by line; brace errors are reported, never thrown. */
 export class TreeBuilder {
@@ -47,6 +53,11 @@ export class TreeBuilder {
   private readonly readers: (ItemReader | null)[] = [];
   /** The last statement, if it ended its line without a brace: a '{' first on the next line opens its block. */
   private pending: Node | null = null;
+  /** The same for a line taken by pushPlain(): its word and position, made a Node only if a '{' follows. */
+  private plainText: string | null = null;
+  private plainFile = '';
+  private plainLine = 0;
+  private plainCol = 0;
 
   /** `onRoot` receives each top-level statement once nothing more can be added to it. */
   constructor(
@@ -66,9 +77,42 @@ export class TreeBuilder {
     this.pushWords(line.words);
   }
 
+  /**
+   * A line that is one plain word (no blank, brace, quote, '$' or backslash),
+   * as pushWords would get it, when the open block's reader reads such lines
+   * itself (ItemReader.plain): no word, array or statement object is made.
+   * Returns false, having done nothing, when the block's reader does not.
+   */
+  pushPlain(text: string, file: string, line: number, col: number): boolean {
+    const depth = this.stack.length;
+    if (depth === 0) return false;
+    const reader = this.readers[depth - 1];
+    if (reader === null || reader === undefined || reader.plain === undefined) return false;
+    // The line is not a '{': what is pending is complete, as in pushWords.
+    this.flushPlain(false);
+    if (this.pending !== null) { this.done(this.pending); this.pending = null; }
+    this.plainText = text;
+    this.plainFile = file;
+    this.plainLine = line;
+    this.plainCol = col;
+    return true;
+  }
+
+  /** Hands on a line taken by pushPlain, or makes it the pending statement if a '{' opens its block. */
+  private flushPlain(braceFollows: boolean): void {
+    const text = this.plainText;
+    if (text === null) return;
+    this.plainText = null;
+    if (braceFollows) {
+      const pos = { file: this.plainFile, line: this.plainLine, col: this.plainCol };
+      this.pending = { keyword: text, args: NO_ARGS, pos, children: null, end: null };
+    } else this.readers[this.stack.length - 1]!.plain!(text, this.plainFile, this.plainLine, this.plainCol);
+  }
+
   /** push() for a line's words alone (the streaming reader passes no Line object). */
   pushWords(words: readonly PlacedWord[]): void {
     if (words.length === 0) return;
+    this.flushPlain(isBrace(words[0]!, '{'));
     let wi = 0;
     const pending = this.pending;
     this.pending = null;
@@ -111,6 +155,7 @@ export class TreeBuilder {
 
   /** After the last line: hands on what is left and reports blocks never closed. */
   finish(): void {
+    this.flushPlain(false);
     if (this.pending !== null) this.done(this.pending);
     this.pending = null;
     if (this.stack.length > 0) {

@@ -25,6 +25,16 @@ const SEQ_RE = /^~SEQ(x?)\s*\(([^)]*)\)\s*(.*)$/;
 const CH_I = 0x69; // 'i'
 const CH_DOLLAR = 0x24; // '$'
 const CH_TILDE = 0x7e; // '~'
+const CH_0 = 0x30;
+const CH_9 = 0x39;
+
+function digitsDotsSlashes(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < CH_0 || c > CH_9) && c !== 0x2e && c !== 0x2f) return false;
+  }
+  return true;
+}
 
 interface Definition {
   readonly lines: readonly string[]; // one entry for a single-line definition
@@ -39,6 +49,7 @@ class Preprocessor {
     private readonly sink: DiagnosticSink,
     private readonly options: PreprocessOptions,
     private readonly emit: WordsFn,
+    private readonly plain: PlainFn | null,
   ) {}
 
   file(path: string, depth: number, from: SourcePos | null, strict: boolean): void {
@@ -47,19 +58,25 @@ class Preprocessor {
     // Lines are handled as they are cut (never a list of the file's lines);
     // `body` collects a multi-line $NAME= definition until its last line.
     let body: { name: string; lines: string[] } | null = null;
+    const plain = this.plain;
     eachLine(read.text, path, this.sink, (text, pos, continued) => {
       if (body !== null) {
         if (text !== '') body.lines.push(text);
         if (!continued) { this.defs.set(body.name, { lines: body.lines, multiline: true }); body = null; }
         return;
       }
-      // The anchored regexes run only on lines that can match ('i'nclude, '$'NAME=): most lines are neither.
       const first = text.charCodeAt(0);
+      // The anchored regexes run only on lines that can match ('i'nclude, '$'NAME=): most lines are neither.
       const inc = first === CH_I ? INCLUDE_RE.exec(text) : null;
       if (inc) { this.include(inc[2]!.trim(), inc[1] !== '', pos, dirname(path), depth); return; }
       const def = first === CH_DOLLAR ? DEF_RE.exec(text) : null;
       if (def && continued && def[2]!.trim() === '') { body = { name: def[1]!, lines: [] }; return; }
       this.line(text, pos, 0);
+    }, plain === null ? null : (text, file, line, col) => {
+      // A line of digits, dots and slashes (a VIP line) has nothing to preprocess and is one plain word:
+      // the caller may take it as it is (see PlainFn); line() would hand on exactly this word at this position.
+      const first = text.charCodeAt(0);
+      return body === null && first >= CH_0 && first <= CH_9 && digitsDotsSlashes(text) && plain(text, file, line, col);
     });
     // A definition still open at the end of the file holds what was read of it.
     if (body !== null) { const b: { name: string; lines: string[] } = body; this.defs.set(b.name, { lines: b.lines, multiline: true }); }
@@ -158,9 +175,16 @@ class Preprocessor {
 /** A word line's words and position, passed as arguments (no object per line). */
 export type WordsFn = (words: readonly PlacedWord[], pos: SourcePos) => void;
 
-/** Reads `mainPath` and everything it includes, handing each word line to `emit` in reading order. */
-export function preprocessTo(mainPath: string, reader: ConfigReader, sink: DiagnosticSink, options: PreprocessOptions, emit: WordsFn): void {
-  new Preprocessor(reader, sink, options, emit).file(mainPath, 0, null, false);
+/**
+ * A line that is one word of digits, dots and slashes, offered before it is
+ * made a word list: true if the callee took it (then `emit` does not get it),
+ * false to have it emitted as usual.
+ */
+export type PlainFn = (text: string, file: string, line: number, col: number) => boolean;
+
+/** Reads `mainPath` and everything it includes, handing each word line to `emit` (or `plain`) in reading order. */
+export function preprocessTo(mainPath: string, reader: ConfigReader, sink: DiagnosticSink, options: PreprocessOptions, emit: WordsFn, plain: PlainFn | null = null): void {
+  new Preprocessor(reader, sink, options, emit, plain).file(mainPath, 0, null, false);
 }
 
 /** The same, as a list of every word line (tests). */

@@ -80,7 +80,7 @@ export function parseAddress(a: Arg, sink: DiagnosticSink, what: string): { addr
  * A VIP block of millions of lines is mostly these: they need no split, regex,
  * byte array or re-formatting, as their text is already the canonical form.
  */
-function canonicalV4End(text: string): number {
+export function canonicalV4End(text: string): number {
   let i = 0;
   for (let part = 0; part < 4; part++) {
     if (part > 0) { if (text.charCodeAt(i) !== 0x2e) return -1; i++; } // '.'
@@ -99,7 +99,7 @@ function canonicalV4End(text: string): number {
 }
 
 /** `text` from `from` to its end as a number, when that is 1 to 3 ASCII digits; else null (the caller decides). */
-function smallDecimal(text: string, from: number): number | null {
+export function smallDecimal(text: string, from: number): number | null {
   const n = text.length - from;
   if (n < 1 || n > 3) return null;
   let v = 0;
