@@ -39,7 +39,7 @@ function keepYoungGenerationSmall(): void {
  */
 function openConfigTestLog(path: string): number | undefined {
   try {
-    return openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
+    return openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NOCTTY, 0o644);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     process.stderr.write(`Unable to open config-test log file ${path} ${-(e.errno ?? 0)} - ${e.message}\n`);

@@ -58,8 +58,18 @@ const ANY_EXEC = 0o111;
  * the check and the read cannot slip a device or FIFO in.
  */
 export function readConfigFile(path: string): ReadResult {
+  // Not even opened unless stat says regular: an include directory may let
+  // others plant a link to a device, and opening one as root has effects.
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return { refused: 'directory' };
+    if (!st.isFile()) return { refused: 'notRegular' };
+  } catch {
+    return { refused: 'missing' };
+  }
   let fd: number;
-  try { fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK); } catch (err) {
+  // O_NOCTTY: a tty swapped in must not become the daemon's controlling terminal.
+  try { fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY); } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EISDIR' ? { refused: 'directory' } : { refused: 'missing' };
   }
   try {

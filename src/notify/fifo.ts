@@ -69,7 +69,7 @@ export class NotifyFifo {
     if (created) makeFifo(opts.path);
     let fd: number;
     try {
-      fd = openSync(opts.path, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+      fd = openSync(opts.path, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOFOLLOW | constants.O_NOCTTY);
     } catch (err) {
       if (created) unlinkSync(opts.path);
       throw new VipkeeperError('VIPKEEPER_ERR_CONFIG', `Unable to open notify fifo ${opts.path}: ${(err as Error).message}`, { cause: err });

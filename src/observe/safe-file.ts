@@ -27,7 +27,7 @@ export function replaceFile(path: string, data: string, mode: number): void {
     const tmp = `${path}.${randomBytes(6).toString('hex')}`;
     let fd: number;
     try {
-      fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW | constants.O_NOCTTY, 0o600);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST' && attempt < TRIES) continue;
       throw err;

@@ -9,7 +9,7 @@
 // `echo 5 > f`, so a read is made only once the file has been quiet for
 // `settleMs`. A periodic re-read (`rereadMs`) covers lost events and a
 // directory that is replaced. A missing file reads as 0, like keepalived.
-import { closeSync, constants, existsSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { VipkeeperError } from '../base/errors.ts';
 import { initFileText, parseTrackFileValue, TRACK_FILE_READ_BYTES } from './file-value.ts';
@@ -29,15 +29,28 @@ export interface FileTrackOptions {
 
 export interface FileValueChange { readonly id: string; readonly value: number }
 
-/** Reads the tracked value now: 0 when missing or empty, null when out of range (ignore it). */
+/**
+ * Reads the tracked value now: 0 when missing or empty, null when out of range (ignore it).
+ * Anything but a regular file (after symlinks) reads as missing, like a file
+ * keepalived cannot read, and is never opened: the directory may be writable
+ * by others, and opening a device as root has effects (a tty would become our
+ * controlling terminal, /dev/watchdog would arm). stat first, then O_NOCTTY
+ * and a second look on the open descriptor for a file swapped in between.
+ */
 export function readTrackFile(path: string): number | null {
+  try {
+    if (!statSync(path).isFile()) return 0;
+  } catch {
+    return 0;
+  }
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch {
     return 0;
   }
   try {
+    if (!fstatSync(fd).isFile()) return 0;
     const buf = Buffer.alloc(TRACK_FILE_READ_BYTES);
     const n = readSync(fd, buf, 0, buf.length, 0);
     return n > 0 ? parseTrackFileValue(buf.toString('latin1', 0, n)) : 0;
