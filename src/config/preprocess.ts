@@ -16,7 +16,13 @@ export interface PreprocessOptions {
   readonly configId: string | null;
 }
 
-const MAX_INCLUDE_DEPTH = 32; // keepalived stops at a similar depth; also breaks cycles
+const MAX_INCLUDE_DEPTH = 32; // keepalived stops at a similar depth
+// Files read in one check, counting a file each time it is included. Without a
+// bound, a tree of includes can be exponential without being a loop (each
+// level including the next twice: 2^32 reads at depth 32), and a reload check
+// is synchronous, so it would freeze a running daemon. Real configs read tens
+// to a few hundred files; 10,000 small files still read in about a second.
+export const MAX_FILES_READ = 10_000;
 const MAX_SUBST_DEPTH = 32;
 const MAX_SEQ_COUNT = 100_000;
 const INCLUDE_RE = /^include([rmwba]?)\s+(.+)$/;
@@ -43,6 +49,10 @@ interface Definition {
 
 class Preprocessor {
   private readonly defs = new Map<string, Definition>();
+  /** Files being read now (the include stack): one of them included again is a loop. */
+  private readonly open = new Set<string>();
+  private filesRead = 0;
+  private stopped = false;
 
   constructor(
     private readonly reader: ConfigReader,
@@ -53,13 +63,29 @@ class Preprocessor {
   ) {}
 
   file(path: string, depth: number, from: SourcePos | null, strict: boolean): void {
+    if (this.stopped) return;
+    if (this.open.has(path)) {
+      // keepalived 2.2.7 has no check: it recurses until it runs out of file descriptors.
+      this.sink.error(from, `Configuration file '${path}' includes itself (include loop) - skipping`, 'fatal');
+      return;
+    }
+    if (++this.filesRead > MAX_FILES_READ) {
+      this.stopped = true;
+      this.sink.error(from, `more than ${MAX_FILES_READ} configuration files read (includes fan out too much?) - stopping`, 'fatal');
+      return;
+    }
     const read = this.reader.read(path);
     if ('refused' in read) { this.refused(path, read.refused, from, strict); return; }
+    this.open.add(path);
+    try { this.lines(read.text, path, depth); } finally { this.open.delete(path); }
+  }
+
+  private lines(content: string, path: string, depth: number): void {
     // Lines are handled as they are cut (never a list of the file's lines);
     // `body` collects a multi-line $NAME= definition until its last line.
     let body: { name: string; lines: string[] } | null = null;
     const plain = this.plain;
-    eachLine(read.text, path, this.sink, (text, pos, continued) => {
+    eachLine(content, path, this.sink, (text, pos, continued) => {
       if (body !== null) {
         if (text !== '') body.lines.push(text);
         if (!continued) { this.defs.set(body.name, { lines: body.lines, multiline: true }); body = null; }

@@ -53,7 +53,7 @@ export type GroupRunOutcome =
 export interface GroupRun {
   readonly pid: number | undefined;
   readonly done: Promise<GroupRunOutcome>;
-  /** Signals the whole group; harmless once it has gone. */
+  /** Signals the whole group while its leader has not been reaped; does nothing after. */
   killGroup(signal: NodeJS.Signals): void;
 }
 
@@ -108,6 +108,11 @@ export function runInGroup(opts: GroupRunOptions): GroupRun {
   child.stdio[3]?.on('data', (b: Buffer) => { if (report.length < 256) report += b.toString(); });
   child.stdio[3]?.on('error', () => undefined);
   let phase: 'running' | 'terminating' | 'killing' = 'running';
+  // Once the child is reaped its PID (our group id) may be handed to an
+  // unrelated process, so nothing may signal -pid after that: we run as root.
+  let reaped = false;
+  const signalLive = (sig: NodeJS.Signals) => { if (!reaped) signalGroup(pid, sig); };
+  child.once('exit', () => { reaped = true; });
   const done = new Promise<GroupRunOutcome>((resolve) => {
     const timers: NodeJS.Timeout[] = [];
     const settle = (o: GroupRunOutcome) => {
@@ -116,26 +121,29 @@ export function runInGroup(opts: GroupRunOptions): GroupRun {
     };
     if (opts.timeoutMs !== null && pid !== undefined) {
       timers.push(setTimeout(() => {
-        if (opts.killAtDeadline) { phase = 'killing'; signalGroup(pid, 'SIGKILL'); return; }
+        if (opts.killAtDeadline) { phase = 'killing'; signalLive('SIGKILL'); return; }
         phase = 'terminating';
-        signalGroup(pid, 'SIGTERM');
-        timers.push(setTimeout(() => { phase = 'killing'; signalGroup(pid, 'SIGKILL'); }, opts.termGraceMs ?? TERM_GRACE_MS));
+        signalLive('SIGTERM');
+        timers.push(setTimeout(() => { phase = 'killing'; signalLive('SIGKILL'); }, opts.termGraceMs ?? TERM_GRACE_MS));
       }, opts.timeoutMs));
     }
-    child.once('error', (error) => settle({ kind: 'error', error }));
+    child.once('error', (error) => { reaped = true; settle({ kind: 'error', error }); });
     // 'close', not 'exit': fd 3 must be read to its end to know whether the exec happened.
     child.once('close', (code, signal) => {
+      reaped = true;
       const m = /^(\w+) (\d+)\n/.exec(report);
       if (m) settle({ kind: 'refused', step: m[1]!, errno: Number(m[2]) });
       else if (phase !== 'running') {
         // Ended after our SIGTERM: nothing it started may outlive it (keepalived
         // does this when it died of the SIGTERM). Any end after the deadline is a
         // timeout, even exit 0 from a TERM trap (keepalived would count that 0).
+        // Called directly, once, at the exit: while members of the group live,
+        // the kernel does not reuse its id.
         if (phase === 'terminating') signalGroup(pid, 'SIGKILL');
         settle({ kind: 'timeout' });
       } else if (code !== null) settle({ kind: 'exit', code });
       else settle({ kind: 'signal', signal: signal ?? 'SIGKILL' });
     });
   });
-  return { pid, done, killGroup: (signal) => signalGroup(pid, signal) };
+  return { pid, done, killGroup: signalLive };
 }

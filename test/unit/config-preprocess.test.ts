@@ -38,7 +38,7 @@ test('includea makes a missing file fatal', () => {
 
 test('an include loop stops with an error instead of recursing forever', () => {
   const { sink } = run({ '/etc/k/main.conf': 'include main.conf' });
-  assert.ok(sink.list.some((d) => /nesting/.test(d.message)));
+  assert.ok(sink.list.some((d) => /includes itself/.test(d.message) && d.impact === 'fatal' && d.pos?.line === 1));
 });
 
 test('@ID keeps a line only for that config id, @^ID only for others', () => {
@@ -91,4 +91,51 @@ test('an unreadable main file is fatal', () => {
   const sink = new DiagnosticSink();
   preprocess('/nope.conf', memoryReader({}), sink, { configId: null });
   assert.equal(sink.list[0]!.impact, 'fatal');
+});
+
+test('a file that includes itself twice stops at once with an error at the include line', () => {
+  // Before the include-stack check this read 2^32 files (depth cap only) and never finished.
+  const started = Date.now();
+  const { texts, sink } = run({ '/etc/k/main.conf': 'a\ninclude main.conf\ninclude main.conf\nz' });
+  assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
+  assert.deepEqual(texts, ['a', 'z']);
+  const loops = sink.list.filter((d) => /includes itself/.test(d.message));
+  assert.equal(loops.length, 2);
+  assert.equal(loops[0]!.impact, 'fatal');
+  assert.equal(loops[0]!.pos?.file, '/etc/k/main.conf');
+  assert.equal(loops[0]!.pos?.line, 2);
+  assert.equal(loops[1]!.pos?.line, 3);
+});
+
+test('a loop through another file is caught where it closes', () => {
+  const { sink } = run({ '/etc/k/main.conf': 'include b.conf', '/etc/k/b.conf': 'b\ninclude main.conf' });
+  const loop = sink.list.find((d) => /includes itself/.test(d.message));
+  assert.equal(loop?.pos?.file, '/etc/k/b.conf');
+  assert.equal(loop?.pos?.line, 2);
+  assert.match(loop!.message, /'\/etc\/k\/main\.conf'/);
+});
+
+test('a diamond reads the shared file twice without an error (keepalived does not dedupe includes)', () => {
+  const { texts, sink } = run({
+    '/etc/k/main.conf': 'include b.conf\ninclude c.conf',
+    '/etc/k/b.conf': 'b\ninclude d.conf',
+    '/etc/k/c.conf': 'c\ninclude d.conf',
+    '/etc/k/d.conf': 'd',
+  });
+  assert.deepEqual(texts, ['b', 'd', 'c', 'd']);
+  assert.deepEqual(sink.list, []);
+});
+
+test('an exponential include tree without a loop stops at the file cap with one error', () => {
+  // Each level includes the next twice: 2^31 reads without the cap.
+  const files: Record<string, string> = { '/etc/k/main.conf': 'include l1.conf\ninclude l1.conf' };
+  for (let i = 1; i < 31; i++) files[`/etc/k/l${i}.conf`] = `include l${i + 1}.conf\ninclude l${i + 1}.conf`;
+  files['/etc/k/l31.conf'] = 'leaf';
+  const started = Date.now();
+  const { texts, sink } = run(files);
+  assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+  const caps = sink.list.filter((d) => /more than 10000 configuration files/.test(d.message));
+  assert.equal(caps.length, 1);
+  assert.equal(caps[0]!.impact, 'fatal');
+  assert.ok(texts.length < 10_000);
 });
